@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, AppConfigModule } from '@app/config';
+import { buildDataSourceOptions } from '@app/persistence';
+import { ApiErrorFilter } from './common/api-error.filter';
+import { pinoParams } from './common/logging';
+import { createValidationPipe } from './common/validation';
+import { HealthController } from './health/health.controller';
+
+/** The REST API process: controllers, guards, DTOs. It never runs schedules. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(pinoParams(config, true)),
+        TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

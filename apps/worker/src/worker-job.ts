@@ -1,0 +1,8 @@
+/** A unit of scheduled work. Every job must be idempotent and safe with several worker replicas. */
+export interface WorkerJob {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
+/** Multi-provider token: every module that contributes a job provides it under this token. */
+export const WORKER_JOBS = Symbol('WORKER_JOBS');

@@ -1,0 +1,37 @@
+export const NETWORK_NAMES = ['mainnet', 'testnet', 'devnet', 'sandbox'] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the processes need, validated once at boot. Nothing else reads the environment. */
+export interface AppConfig {
+  http: { host: string; port: number };
+  database: { url: string; poolSize: number };
+  log: { level: LogLevel; pretty: boolean };
+  xrpl: {
+    /** The network this deployment serves; accounts must name it. */
+    network: NetworkName;
+    url: string;
+  };
+  xaman: {
+    apiKey: string;
+    apiSecret: string;
+    /** Base URL of the Xaman platform (https://xumm.app, or a sandbox). */
+    endpoint: string;
+    /** Webhooks whose timestamp is further than this from now are refused. */
+    webhookMaxSkewSeconds: number;
+    /** Minutes a sign request stays open in Xaman when the proposal does not say. */
+    defaultExpireMinutes: number;
+  };
+  security: {
+    /** AES-256-GCM key for user_tokens at rest (32 bytes). */
+    tokenEncryptionKey: Buffer;
+  };
+  worker: {
+    /** How often the worker looks for work (expiry, reconciliation, submission). */
+    tickMs: number;
+  };
+  /** True when this process runs against the offline sandboxes. Announced loudly. */
+  sandbox: boolean;
+}

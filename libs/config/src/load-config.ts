@@ -1,0 +1,154 @@
+import { AppConfig, LOG_LEVELS, LogLevel, NETWORK_NAMES, NetworkName } from './app-config';
+import { ConfigError } from './config.errors';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The only place in the code base that reads the process environment. */
+export function readProcessEnv(): Env {
+  return { ...process.env };
+}
+
+const LOWERCASE_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+
+const DEFAULT_XRPL_URLS: Record<Exclude<NetworkName, 'sandbox'>, string> = {
+  mainnet: 'wss://xrplcluster.com',
+  testnet: 'wss://s.altnet.rippletest.net:51233',
+  devnet: 'wss://s.devnet.rippletest.net:51233',
+};
+
+class Reader {
+  readonly problems: { variable: string; problem: string }[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  private fail(variable: string, problem: string): void {
+    this.problems.push({ variable, problem });
+  }
+
+  string(name: string, fallback?: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) {
+      this.fail(name, 'is required');
+      return '';
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.fail(name, `must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
+    if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
+    this.fail(name, `must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback?: T): T {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) {
+      this.fail(name, `is required (one of ${allowed.join(', ')})`);
+      return allowed[0] as T;
+    }
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.fail(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+      return allowed[0] as T;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: string[], fallback?: string): string {
+    const value = this.string(name, fallback);
+    if (value === '') return value;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.fail(name, `must be a ${protocols.join(' or ')} URL (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.fail(name, 'must be a valid URL');
+    }
+    return value;
+  }
+
+  uuid(name: string): string {
+    const value = this.string(name);
+    if (value !== '' && !LOWERCASE_UUID.test(value)) {
+      this.fail(name, 'must be a lowercase UUID (as the Xaman developer console shows it)');
+    }
+    return value;
+  }
+
+  key32(name: string): Buffer {
+    const value = this.string(name);
+    if (value === '') return Buffer.alloc(0);
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+    if (bytes.length !== 32) {
+      this.fail(name, 'must be 32 random bytes, as 64 hex characters or base64 (openssl rand -hex 32)');
+    }
+    return bytes;
+  }
+}
+
+/**
+ * Builds and validates the configuration. Throws a ConfigError that names every bad or missing
+ * variable, so the process refuses to start instead of failing later.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const r = new Reader(env);
+  const network = r.oneOf('XRPL_NETWORK', NETWORK_NAMES, 'mainnet');
+  const defaultXrplUrl = network === 'sandbox' ? undefined : DEFAULT_XRPL_URLS[network];
+  const config: AppConfig = {
+    http: {
+      host: r.string('HOST', '127.0.0.1'),
+      port: r.int('PORT', 3000, 0, 65535),
+    },
+    database: {
+      url: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      poolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    },
+    log: {
+      level: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+      pretty: r.bool('LOG_PRETTY', false),
+    },
+    xrpl: {
+      network,
+      url: r.url('XRPL_URL', ['ws:', 'wss:'], defaultXrplUrl),
+    },
+    xaman: {
+      apiKey: r.uuid('XAMAN_API_KEY'),
+      apiSecret: r.uuid('XAMAN_API_SECRET'),
+      endpoint: r.url('XAMAN_ENDPOINT', ['http:', 'https:'], 'https://xumm.app'),
+      webhookMaxSkewSeconds: r.int('XAMAN_WEBHOOK_MAX_SKEW_SECONDS', 300, 1, 86_400),
+      defaultExpireMinutes: r.int('XAMAN_DEFAULT_EXPIRE_MINUTES', 1440, 1, 43_200),
+    },
+    security: {
+      tokenEncryptionKey: r.key32('TOKEN_ENCRYPTION_KEY'),
+    },
+    worker: {
+      tickMs: r.int('WORKER_TICK_MS', 2000, 50, 3_600_000),
+    },
+    sandbox: r.bool('SANDBOX_MODE', false),
+  };
+  if (config.sandbox !== (network === 'sandbox')) {
+    r.problems.push({
+      variable: 'XRPL_NETWORK',
+      problem: 'the sandbox network is only for SANDBOX_MODE (npm start), and SANDBOX_MODE only for it',
+    });
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,28 @@
+import { AccountEntity } from './account.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { ProposalEntity } from './proposal.entity';
+import { SignatureRequestEntity } from './signature-request.entity';
+import { SignatureEntity } from './signature.entity';
+import { SignerEntity } from './signer.entity';
+import { XamanWebhookReceiptEntity } from './xaman-webhook-receipt.entity';
+
+export * from './account.entity';
+export * from './api-key.entity';
+export * from './audit-event.entity';
+export * from './proposal.entity';
+export * from './signature-request.entity';
+export * from './signature.entity';
+export * from './signer.entity';
+export * from './xaman-webhook-receipt.entity';
+
+export const ENTITIES = [
+  AccountEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  ProposalEntity,
+  SignatureRequestEntity,
+  SignatureEntity,
+  SignerEntity,
+  XamanWebhookReceiptEntity,
+];

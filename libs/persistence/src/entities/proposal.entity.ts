@@ -1,0 +1,60 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber, nullableBigintNumber } from './transformers';
+
+export const PROPOSAL_STATES = [
+  'collecting',
+  'quorum_reached',
+  'submitted',
+  'succeeded',
+  'failed',
+  'expired',
+  'cancelled',
+  'rejected',
+  'superseded',
+  'invalidated',
+] as const;
+export type ProposalState = (typeof PROPOSAL_STATES)[number];
+
+@Entity('proposals')
+export class ProposalEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'account_id' }) accountId!: string;
+  @Column('text') state!: ProposalState;
+  @Column('text', { name: 'transaction_type' }) transactionType!: string;
+  @Column('jsonb', { name: 'tx_template' }) txTemplate!: Record<string, unknown>;
+  @Column('jsonb', { name: 'prepared_tx' }) preparedTx!: Record<string, unknown>;
+  @Column('text', { name: 'prepared_tx_hex' }) preparedTxHex!: string;
+  @Column('bigint', { transformer: bigintNumber }) sequence!: number;
+  @Column('bigint', { name: 'ticket_sequence', nullable: true, transformer: nullableBigintNumber })
+  ticketSequence!: number | null;
+  @Column('bigint', { name: 'fee_drops', transformer: bigintNumber }) feeDrops!: number;
+  @Column('integer', { name: 'max_signatures' }) maxSignatures!: number;
+  @Column('bigint', { name: 'last_ledger_sequence', transformer: bigintNumber }) lastLedgerSequence!: number;
+  @Column('integer', { name: 'signer_quorum' }) signerQuorum!: number;
+  @Column('jsonb', { name: 'signer_list_snapshot' }) signerListSnapshot!: {
+    quorum: number;
+    entries: { account: string; weight: number }[];
+    ledgerIndex: number;
+  };
+  @Column('timestamptz') deadline!: Date;
+  @Column('text', { nullable: true }) instruction!: string | null;
+  @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
+  @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
+  @Column('text', { name: 'request_fingerprint', nullable: true }) requestFingerprint!: string | null;
+  @Column('text', { name: 'combined_blob', nullable: true }) combinedBlob!: string | null;
+  @Column('text', { name: 'combined_hash', nullable: true }) combinedHash!: string | null;
+  @Column('integer', { name: 'submit_attempts', default: 0 }) submitAttempts!: number;
+  @Column('text', { name: 'last_submit_result', nullable: true }) lastSubmitResult!: string | null;
+  @Column('timestamptz', { name: 'submitted_at', nullable: true }) submittedAt!: Date | null;
+  @Column('bigint', { name: 'submitted_ledger_index', nullable: true, transformer: nullableBigintNumber })
+  submittedLedgerIndex!: number | null;
+  @Column('text', { name: 'result_code', nullable: true }) resultCode!: string | null;
+  @Column('bigint', { name: 'result_ledger_index', nullable: true, transformer: nullableBigintNumber })
+  resultLedgerIndex!: number | null;
+  @Column('text', { name: 'result_hash', nullable: true }) resultHash!: string | null;
+  @Column('jsonb', { name: 'delivered_amount', nullable: true }) deliveredAmount!: unknown;
+  @Column('text', { name: 'final_reason', nullable: true }) finalReason!: string | null;
+  @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
+}

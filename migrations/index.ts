@@ -1,0 +1,4 @@
+import { CreateSchema1763776800000 } from './1763776800000-CreateSchema';
+
+/** Every migration, in order. Add new ones here; never edit one that has been merged. */
+export const MIGRATIONS = [CreateSchema1763776800000];

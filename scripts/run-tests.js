@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: runs every jest project against a real PostgreSQL.
+ * - DATABASE_URL set: that server is used (each jest worker makes its own scratch database on it).
+ * - DATABASE_URL unset: an embedded PostgreSQL is started in a throwaway directory and stopped at the end.
+ * The migrations are applied to the database first, so a broken migration fails the run at once.
+ * Extra arguments are passed to jest (e.g. `npm test -- libs/multisign`).
+ */
+require('@swc-node/register');
+const { spawn } = require('node:child_process');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { startEmbeddedPostgres } = require('../libs/database/src');
+const { createDataSource } = require('../libs/persistence/src');
+
+async function main() {
+  let embedded;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'coordinator-test-')), 'pg');
+    process.stdout.write('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests... ');
+    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
+    databaseUrl = embedded.url;
+    process.stdout.write(`up on port ${embedded.port}\n`);
+  } else {
+    process.stdout.write(
+      `Using DATABASE_URL (${new URL(databaseUrl).host}${new URL(databaseUrl).pathname})\n`,
+    );
+  }
+
+  let exitCode = 1;
+  try {
+    const dataSource = createDataSource(databaseUrl, 2);
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations();
+    await dataSource.destroy();
+    process.stdout.write(`Migrations applied: ${applied.length} new\n`);
+
+    exitCode = await new Promise((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [require.resolve('jest/bin/jest'), '--maxWorkers=2', ...process.argv.slice(2)],
+        { stdio: 'inherit', env: { ...process.env, DATABASE_URL: databaseUrl } },
+      );
+      const forward = (signal) => child.kill(signal);
+      process.on('SIGINT', forward);
+      process.on('SIGTERM', forward);
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  } finally {
+    if (embedded) await embedded.stop();
+  }
+  process.exit(exitCode);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
