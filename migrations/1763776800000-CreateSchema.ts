@@ -9,8 +9,6 @@ export class CreateSchema1763776800000 implements MigrationInterface {
   name = 'CreateSchema1763776800000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE EXTENSION IF NOT EXISTS pgcrypto`);
-
     await q.query(`
       CREATE TABLE api_keys (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -190,7 +188,7 @@ export class CreateSchema1763776800000 implements MigrationInterface {
         entity_type text NOT NULL,
         entity_id text NOT NULL,
         request_id text NULL,
-        details jsonb NOT NULL DEFAULT '{}'::jsonb
+        details jsonb NOT NULL
       )`);
     await q.query(`CREATE INDEX audit_events_by_entity ON audit_events (entity_type, entity_id, id)`);
     await q.query(`

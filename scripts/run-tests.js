@@ -8,7 +8,7 @@
  */
 require('@swc-node/register');
 const { spawn } = require('node:child_process');
-const { mkdtempSync } = require('node:fs');
+const { chmodSync, mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { startEmbeddedPostgres } = require('../libs/database/src');
@@ -18,7 +18,9 @@ async function main() {
   let embedded;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'coordinator-test-')), 'pg');
+    const parent = mkdtempSync(join(tmpdir(), 'coordinator-test-'));
+    chmodSync(parent, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach its data dir
+    const dataDir = join(parent, 'pg');
     process.stdout.write('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests... ');
     embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
     databaseUrl = embedded.url;

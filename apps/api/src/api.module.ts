@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
@@ -8,6 +8,9 @@ import { ApiErrorFilter } from './common/api-error.filter';
 import { pinoParams } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import { HealthController } from './health/health.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { AuditLog } from '@app/persistence';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -20,10 +23,12 @@ export class ApiModule {
         LoggerModule.forRoot(pinoParams(config, true)),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ApiKeysController],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        AuditLog,
       ],
     };
   }

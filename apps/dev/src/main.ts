@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, readProcessEnv } from '@app/config';
 import { startEmbeddedPostgres, RunningPostgres } from '@app/database';
-import { createDataSource } from '@app/persistence';
+import { ApiKeyStore, createDataSource } from '@app/persistence';
 import { createApiApp } from '../../api/src/api.app';
 import { createWorkerApp } from '../../worker/src/worker.app';
 import { runProcess } from '../../shared/run-process';
@@ -40,6 +40,10 @@ runProcess('coordinator', async () => {
     const dataSource = createDataSource(config.database.url, 2);
     await dataSource.initialize();
     const applied = await dataSource.runMigrations();
+    // First start: an admin key, printed once (only its hash is stored).
+    const keys = new ApiKeyStore(dataSource);
+    const firstAdminKey =
+      (await keys.count()) === 0 ? (await keys.issue('first admin (npm start)', 'admin', null)).key : null;
     await dataSource.destroy();
 
     const api = await createApiApp(config);
@@ -54,6 +58,14 @@ runProcess('coordinator', async () => {
       '  XRPL multisign coordinator is running',
       `  API:       ${url}/v1`,
       `  Health:    ${url}/health`,
+      ...(firstAdminKey
+        ? [
+            `  Admin API key (shown once, keep it): ${firstAdminKey}`,
+            `  More keys: npm run api-key -- create --role admin|proposer|viewer`,
+          ]
+        : [
+            '  API keys:  the admin key was printed at the first start; npm run api-key -- create makes more',
+          ]),
       `  Database:  ${postgres ? `embedded PostgreSQL (${postgres.reused ? 'reused' : 'new'} data in .data/postgres, port ${postgres.port})` : 'DATABASE_URL'}; ${applied.length} migration(s) applied now`,
       '',
     ];

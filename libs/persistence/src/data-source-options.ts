@@ -15,6 +15,7 @@ export function buildDataSourceOptions(databaseUrl: string, poolSize = 10): Data
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    installExtensions: false,
     migrationsRun: false,
     logging: false,
     extra: { max: poolSize, application_name: 'xrpl-multisign-coordinator' },

@@ -82,7 +82,7 @@ export class ApiErrorFilter implements ExceptionFilter {
       const payload = exception.getResponse();
       const message =
         typeof payload === 'object' && payload !== null && 'message' in payload
-          ? String((payload).message)
+          ? String(payload.message)
           : exception.message;
       const bodyParserType = (exception.cause as { type?: string } | undefined)?.type;
       let code = HTTP_STATUS_CODE[status] ?? `HTTP_${status}`;

@@ -10,5 +10,5 @@ export class AuditEventEntity {
   @Column('text', { name: 'entity_type' }) entityType!: string;
   @Column('text', { name: 'entity_id' }) entityId!: string;
   @Column('text', { name: 'request_id', nullable: true }) requestId!: string | null;
-  @Column('jsonb', { default: () => `'{}'::jsonb` }) details!: Record<string, unknown>;
+  @Column('jsonb') details!: Record<string, unknown>;
 }

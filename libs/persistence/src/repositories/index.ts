@@ -1,0 +1,2 @@
+export * from './api-key.store';
+export * from './audit-log';

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { createDataSource } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import { createScratchDatabase, dropScratchDatabase } from './support/database';
+
+const TABLES = [
+  'accounts',
+  'api_keys',
+  'audit_events',
+  'proposals',
+  'signature_requests',
+  'signatures',
+  'signers',
+  'xaman_webhook_receipts',
+];
+
+describe('migrations (real PostgreSQL)', () => {
+  let url: string;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    url = await createScratchDatabase(`migrations_${process.pid}`);
+    ds = createDataSource(url, 2);
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await dropScratchDatabase(url);
+  });
+
+  const tables = async (): Promise<string[]> =>
+    (
+      await ds.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY 1`,
+      )
+    ).map((r: { table_name: string }) => r.table_name);
+
+  it('apply to an empty database, and the entities match the schema exactly', async () => {
+    expect(await tables()).toEqual([]);
+    const applied = await ds.runMigrations();
+    expect(applied.length).toBeGreaterThan(0);
+    expect(await tables()).toEqual(TABLES);
+    // The entities map every table and column as the migrations made them. (Checks, partial indexes
+    // and foreign keys live only in the migrations, so the diff may only want to drop those.)
+    const pending = await ds.driver.createSchemaBuilder().log();
+    const structural = pending.upQueries
+      .map((q) => q.query)
+      .filter(
+        (q) =>
+          !/^ALTER TABLE "\w+" DROP CONSTRAINT "\w+"$/.test(q) && !/^DROP INDEX "public"\."\w+"$/.test(q),
+      );
+    expect(structural).toEqual([]);
+    expect(await ds.showMigrations()).toBe(false);
+  });
+
+  describe('the schema holds the rules', () => {
+    let accountId: string;
+    let signerId: string;
+    beforeAll(async () => {
+      [{ id: accountId }] = await ds.query(
+        `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+         VALUES ('sandbox', 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', 2, 10, now()) RETURNING id`,
+      );
+      [{ id: signerId }] = await ds.query(
+        `INSERT INTO signers (account_id, address, weight, funded, key_facts_ledger_index)
+         VALUES ($1, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', 1, true, 10) RETURNING id`,
+        [accountId],
+      );
+    });
+
+    const proposal = (overrides: Record<string, unknown> = {}) => {
+      const row: Record<string, unknown> = {
+        account_id: accountId,
+        state: 'collecting',
+        transaction_type: 'Payment',
+        tx_template: '{}',
+        prepared_tx: '{}',
+        prepared_tx_hex: '12',
+        sequence: 5,
+        fee_drops: 30,
+        max_signatures: 2,
+        last_ledger_sequence: 100,
+        signer_quorum: 2,
+        signer_list_snapshot: '{}',
+        deadline: new Date(Date.now() + 60_000),
+        ...overrides,
+      };
+      const columns = Object.keys(row);
+      return ds.query(
+        `INSERT INTO proposals (${columns.join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+        Object.values(row),
+      );
+    };
+
+    it('refuses unknown states and malformed addresses', async () => {
+      await expect(proposal({ state: 'done' })).rejects.toThrow(/check constraint/);
+      await expect(
+        ds.query(
+          `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+           VALUES ('sandbox', 'not-an-address', 1, 1, now())`,
+        ),
+      ).rejects.toThrow(/check constraint/);
+      await expect(
+        ds.query(
+          `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+           VALUES ('moonnet', 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', 1, 1, now())`,
+        ),
+      ).rejects.toThrow(/check constraint/);
+    });
+
+    it('never lets two open proposals hold the same Sequence or Ticket of an account', async () => {
+      await proposal({ sequence: 7 });
+      await expect(proposal({ sequence: 7 })).rejects.toThrow(/proposals_open_sequence_unique/);
+      await proposal({ sequence: 0, ticket_sequence: 42 });
+      await expect(proposal({ sequence: 0, ticket_sequence: 42 })).rejects.toThrow(
+        /proposals_open_sequence_unique/,
+      );
+      // A closed proposal frees its number.
+      await ds.query(`UPDATE proposals SET state = 'cancelled', closed_at = now() WHERE sequence = 7`);
+      await expect(proposal({ sequence: 7 })).resolves.toBeDefined();
+    });
+
+    it('requires Sequence 0 with a Ticket and a combined blob before submission', async () => {
+      await expect(proposal({ sequence: 3, ticket_sequence: 9 })).rejects.toThrow(
+        /ticket_needs_zero_sequence/,
+      );
+      await expect(proposal({ sequence: 11, state: 'submitted' })).rejects.toThrow(/combined_before_submit/);
+    });
+
+    it('keeps one valid signature per signer and proposal, and unique payload identifiers', async () => {
+      const [{ id: proposalId }] = await proposal({ sequence: 20 });
+      const request = async (identifier: string, payload: string | null) =>
+        ds.query(
+          `INSERT INTO signature_requests (proposal_id, signer_id, signer_address, attempt, state, custom_identifier, xaman_payload_uuid)
+           VALUES ($1, $2, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', $3, 'created', $4, $5) RETURNING id`,
+          [proposalId, signerId, identifier.length, identifier, payload],
+        );
+      const payloadUuid = randomUUID();
+      const [{ id: requestId }] = await request('a', payloadUuid);
+      await expect(request('bb', payloadUuid)).rejects.toThrow(/xaman_payload_uuid/);
+      await expect(request('a', randomUUID())).rejects.toThrow(/custom_identifier/);
+      await expect(request('x'.repeat(41), randomUUID())).rejects.toThrow(/check constraint/);
+
+      const signature = () =>
+        ds.query(
+          `INSERT INTO signatures (proposal_id, signature_request_id, signer_address, signing_pub_key, txn_signature, key_type, weight)
+           VALUES ($1, $2, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', $3, 'ABCD', 'master', 1)`,
+          [proposalId, requestId, `ED${'A'.repeat(64)}`],
+        );
+      await signature();
+      await expect(signature()).rejects.toThrow(/signatures_one_per_signer/);
+    });
+
+    it('keeps audit events append-only', async () => {
+      await ds.query(
+        `INSERT INTO audit_events (actor_type, action, entity_type, entity_id, details) VALUES ('system', 'x', 'y', 'z', '{}')`,
+      );
+      await expect(ds.query(`UPDATE audit_events SET action = 'changed'`)).rejects.toThrow(/append-only/);
+      await expect(ds.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    });
+  });
+
+  it('revert cleanly, one by one, to an empty schema', async () => {
+    while (Number((await ds.query(`SELECT count(*)::int AS n FROM schema_migrations`))[0].n) > 0) {
+      await ds.undoLastMigration();
+    }
+    expect(await tables()).toEqual([]);
+    const functions = await ds.query(
+      `SELECT proname FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace WHERE nspname = 'public'`,
+    );
+    expect(functions).toEqual([]);
+    // and apply again on top of the reverted database
+    await ds.runMigrations();
+    expect(await tables()).toEqual(TABLES);
+  });
+});
