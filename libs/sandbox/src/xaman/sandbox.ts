@@ -653,12 +653,13 @@ export class XamanSandboxServer implements XamanSandbox {
     if (p.resolved) {
       ws.send(JSON.stringify({ expired: true }));
     } else {
-      if (this.isExpired(p)) ws.send(JSON.stringify({ expired: true }));
+      const expiredAtConnect = this.isExpired(p);
+      if (expiredAtConnect) ws.send(JSON.stringify({ expired: true }));
       const tick = () => {
         if (ws.readyState !== ws.OPEN || p.resolved) return;
         ws.send(JSON.stringify({ expires_in_seconds: Math.floor((p.expiresAt - Date.now()) / 1000) }));
       };
-      tick();
+      if (!expiredAtConnect) tick();
       const iv = setInterval(tick, Math.max(1, this.keepaliveMs));
       iv.unref();
       ws.on('close', () => clearInterval(iv));
