@@ -2,7 +2,6 @@
  * Xaman platform sandbox: the coordination service's happy path, driven only through the real
  * xumm-sdk (setEndpoint) and plain HTTP for the control API.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- decoded blobs and SDK callback data are untyped JSON */
 import { decode } from 'ripple-binary-codec';
 import { hashes, Wallet } from 'xrpl';
 import type { XummSdk, XummTypes } from 'xumm-sdk';

@@ -79,11 +79,12 @@ export function signPayloadTransaction(input: SignInput): SignedBlob {
     });
     tx.Signers = signers;
   } else {
+    const pseudo = PSEUDO_TYPES.has(String(tx.TransactionType));
     if (tx.TransactionType === 'SignIn') {
       for (const k of Object.keys(tx)) delete tx[k];
     }
     tx.Account = input.sourceAddress;
-    if (!PSEUDO_TYPES.has(String(tx.TransactionType)) && tx.Fee === undefined) tx.Fee = '12';
+    if (!pseudo && tx.Fee === undefined) tx.Fee = '12';
     tx.SigningPubKey = input.key.publicKey;
     applyTamper(tx, input.tamper);
     delete tx.Signers;
