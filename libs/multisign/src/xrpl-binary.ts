@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { decodeAccountID, encodeAccountID, isValidClassicAddress } from 'ripple-address-codec';
+import { encode, encodeForMultisigning } from 'ripple-binary-codec';
+import { sha512Half } from './crypto-backend';
+import { MultisignError } from './multisign.errors';
+import type { PreparedTransaction } from './multisign.types';
+
+/**
+ * Byte-level helpers. The prepared transaction's canonical encoding P is the authority; a signer
+ * blob is acceptable only if it is exactly P with a one-entry `Signers` array inserted at the
+ * canonical position, and the combined blob is P with the sorted `Signers` array inserted there.
+ * Field headers (rippled STObject serialisation, type codes from definitions.json):
+ *   Signers  STArray(15) nth 3  -> F3        array end   -> F1
+ *   Signer   STObject(14) nth 16 -> E0 10    object end  -> E1
+ *   SigningPubKey Blob(7) nth 3 -> 73, TxnSignature Blob(7) nth 4 -> 74, Account AccountID(8) nth 1 -> 81
+ * Inside an object fields are sorted by (type, nth): SigningPubKey, TxnSignature, Account.
+ */
+
+const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
+
+/** Array.isArray without narrowing a typed readonly array to any[]. */
+export function isList(value: unknown): boolean {
+  return Array.isArray(value);
+}
+
+export function hexToBytes(hex: string): Buffer | null {
+  return typeof hex === 'string' && HEX.test(hex) ? Buffer.from(hex, 'hex') : null;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex').toUpperCase();
+}
+
+export function isClassicAddress(value: unknown): value is string {
+  return typeof value === 'string' && isValidClassicAddress(value);
+}
+
+export function accountIdOf(address: string): Buffer {
+  return Buffer.from(decodeAccountID(address));
+}
+
+/** AccountID (RIPEMD-160 of SHA-256) of a 33-byte public key, as an r-address. */
+export function addressOfPublicKey(publicKey: Uint8Array): string {
+  const sha = createHash('sha256').update(publicKey).digest();
+  return encodeAccountID(createHash('ripemd160').update(sha).digest());
+}
+
+export const SIGNERS_HEADER = 0xf3;
+export const ARRAY_END = 0xf1;
+export const OBJECT_END = 0xe1;
+const SIGNER_HEADER = [0xe0, 0x10] as const;
+const SIGNING_PUBKEY_HEADER = 0x73;
+const TXN_SIGNATURE_HEADER = 0x74;
+const ACCOUNT_HEADER = 0x81;
+
+/** XRPL variable-length prefix (rippled Serializer::addEncoded). */
+export function encodeVariableLength(length: number): number[] {
+  if (length <= 192) return [length];
+  if (length <= 12480) {
+    const l = length - 193;
+    return [193 + (l >>> 8), l & 0xff];
+  }
+  if (length <= 918744) {
+    const l = length - 12481;
+    return [241 + (l >>> 16), (l >>> 8) & 0xff, l & 0xff];
+  }
+  throw new RangeError(`VL length ${length} too large`);
+}
+
+export interface SignerBytes {
+  readonly accountId: Uint8Array;
+  readonly signingPubKey: Uint8Array;
+  readonly txnSignature: Uint8Array;
+}
+
+/** Canonical bytes of a `Signers` array (entries must already be in the wanted order). */
+export function encodeSignersArray(signers: readonly SignerBytes[]): Buffer {
+  const parts: Uint8Array[] = [Buffer.from([SIGNERS_HEADER])];
+  for (const signer of signers) {
+    parts.push(
+      Buffer.from([
+        ...SIGNER_HEADER,
+        SIGNING_PUBKEY_HEADER,
+        ...encodeVariableLength(signer.signingPubKey.length),
+      ]),
+      signer.signingPubKey,
+      Buffer.from([TXN_SIGNATURE_HEADER, ...encodeVariableLength(signer.txnSignature.length)]),
+      signer.txnSignature,
+      Buffer.from([ACCOUNT_HEADER, 20]),
+      signer.accountId,
+      Buffer.from([OBJECT_END]),
+    );
+  }
+  parts.push(Buffer.from([ARRAY_END]));
+  return Buffer.concat(parts);
+}
+
+/** Reads one VL length at `offset`; returns [length, bytes used] or null. */
+function readVariableLength(bytes: Uint8Array, offset: number): [number, number] | null {
+  const b1 = bytes[offset];
+  if (b1 === undefined) return null;
+  if (b1 <= 192) return [b1, 1];
+  const b2 = bytes[offset + 1];
+  if (b2 === undefined) return null;
+  if (b1 <= 240) return [193 + (b1 - 193) * 256 + b2, 2];
+  const b3 = bytes[offset + 2];
+  if (b3 === undefined || b1 > 254) return null;
+  return [12481 + (b1 - 241) * 65536 + b2 * 256 + b3, 3];
+}
+
+/**
+ * Parses `bytes` as exactly one canonical `Signers` array with exactly one Signer holding exactly
+ * SigningPubKey, TxnSignature and Account (in that order). Null when it is anything else.
+ */
+export function parseSingleSignerArray(bytes: Uint8Array): SignerBytes | null {
+  let at = 0;
+  if (
+    bytes[at++] !== SIGNERS_HEADER ||
+    bytes[at++] !== SIGNER_HEADER[0] ||
+    bytes[at++] !== SIGNER_HEADER[1]
+  ) {
+    return null;
+  }
+  if (bytes[at++] !== SIGNING_PUBKEY_HEADER) return null;
+  const pkLength = readVariableLength(bytes, at);
+  if (pkLength === null) return null;
+  at += pkLength[1];
+  const signingPubKey = bytes.subarray(at, at + pkLength[0]);
+  at += pkLength[0];
+  if (bytes[at++] !== TXN_SIGNATURE_HEADER) return null;
+  const sigLength = readVariableLength(bytes, at);
+  if (sigLength === null) return null;
+  at += sigLength[1];
+  const txnSignature = bytes.subarray(at, at + sigLength[0]);
+  at += sigLength[0];
+  if (bytes[at++] !== ACCOUNT_HEADER || bytes[at++] !== 20) return null;
+  const accountId = bytes.subarray(at, at + 20);
+  at += 20;
+  if (bytes[at++] !== OBJECT_END || bytes[at++] !== ARRAY_END) return null;
+  if (at !== bytes.length || accountId.length !== 20) return null;
+  return { accountId, signingPubKey, txnSignature };
+}
+
+/** Everything verify/combine need from a PreparedTransaction, computed once per object. */
+export interface PreparedBytes {
+  readonly encoded: Buffer;
+  /** Where `Signers` goes in the canonical field order. */
+  readonly insertAt: number;
+  readonly head: Buffer;
+  readonly tail: Buffer;
+  /** `SMT\0` + encoded; append the signer's AccountID to get the multisigning data. */
+  readonly multisignPrefix: Buffer;
+  readonly accountId: Buffer;
+}
+
+const MULTISIGN_PREFIX = Buffer.from('534D5400', 'hex');
+const TX_ID_PREFIX = Buffer.from('54584E00', 'hex');
+const cache = new WeakMap<PreparedTransaction, PreparedBytes>();
+/** Any valid AccountID; only used to locate the Signers position and check signing data. */
+const PROBE_ACCOUNT = 'rrrrrrrrrrrrrrrrrrrrBZbvji';
+
+function inconsistent(message: string, details?: Record<string, unknown>): MultisignError {
+  return new MultisignError('PREPARED_INCONSISTENT', message, details);
+}
+
+/**
+ * Derives (and caches per object) the byte layout of a prepared transaction, after checking that
+ * its txJson still encodes to `encoded` and that its multisigning data is `SMT\0 + encoded + id`.
+ * Throws PREPARED_INCONSISTENT if the object was altered after prepare().
+ */
+export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
+  const cached = cache.get(prepared);
+  if (cached !== undefined) return cached;
+  const encoded = hexToBytes(prepared?.encoded);
+  if (encoded === null || typeof prepared.txJson !== 'object' || prepared.txJson === null) {
+    throw inconsistent('prepared transaction has no valid encoded bytes / txJson');
+  }
+  if (!isClassicAddress(prepared.account) || prepared.txJson.Account !== prepared.account) {
+    throw inconsistent('prepared transaction account does not match its txJson');
+  }
+  let reEncoded: string;
+  let withProbe: string;
+  let signingData: string;
+  const probeSigner = {
+    Signer: { Account: PROBE_ACCOUNT, SigningPubKey: 'ED' + '00'.repeat(32), TxnSignature: '00' },
+  };
+  try {
+    reEncoded = encode(prepared.txJson);
+    withProbe = encode({ ...prepared.txJson, Signers: [probeSigner] });
+    signingData = encodeForMultisigning(prepared.txJson, PROBE_ACCOUNT);
+  } catch (error) {
+    throw inconsistent('prepared txJson does not encode', { reason: (error as Error).message });
+  }
+  if (reEncoded !== bytesToHex(encoded)) {
+    throw inconsistent('prepared txJson does not encode to its `encoded` bytes');
+  }
+  const expectedSigning = bytesToHex(Buffer.concat([MULTISIGN_PREFIX, encoded, accountIdOf(PROBE_ACCOUNT)]));
+  if (signingData.toUpperCase() !== expectedSigning) {
+    throw inconsistent('prepared transaction has fields outside its multisigning data');
+  }
+  const probe = Buffer.from(withProbe, 'hex');
+  let insertAt = 0;
+  while (insertAt < encoded.length && encoded[insertAt] === probe[insertAt]) insertAt++;
+  const tail = encoded.subarray(insertAt);
+  if (probe[insertAt] !== SIGNERS_HEADER || !probe.subarray(probe.length - tail.length).equals(tail)) {
+    throw inconsistent('could not locate the Signers field position');
+  }
+  const layout: PreparedBytes = {
+    encoded,
+    insertAt,
+    head: encoded.subarray(0, insertAt),
+    tail,
+    multisignPrefix: Buffer.concat([MULTISIGN_PREFIX, encoded]),
+    accountId: accountIdOf(prepared.account),
+  };
+  cache.set(prepared, layout);
+  return layout;
+}
+
+/** Hash of a signed transaction blob: SHA-512Half(`TXN\0` + blob). */
+export function transactionHash(blob: Uint8Array): string {
+  return bytesToHex(sha512Half(Buffer.concat([TX_ID_PREFIX, blob])));
+}
