@@ -1,4 +1,6 @@
 import { Client, ECDSA, SubmittableTransaction, Wallet, multisign } from 'xrpl';
+import { encode, encodeForSigning } from 'ripple-binary-codec';
+import { sign as keypairSign } from 'ripple-keypairs';
 
 import { GENESIS, LedgerSandbox, LedgerSandboxOptions, startLedgerSandbox } from '@app/sandbox';
 
@@ -87,4 +89,46 @@ export async function rpcError(p: Promise<unknown>): Promise<Record<string, unkn
     throw e;
   }
   throw new Error('expected an RPC error');
+}
+
+export interface MultisigFixture {
+  ms: Wallet;
+  signers: Wallet[];
+  dest: Wallet;
+}
+
+/**
+ * A funded multisig account with a SignerList of `signers` (weights default 1), quorum `quorum`.
+ * Signers are funded unless `fundSigners: false` (phantom signers).
+ */
+export async function multisigFixture(
+  h: Harness,
+  opts: { quorum?: number; weights?: number[]; fundSigners?: boolean } = {},
+): Promise<MultisigFixture> {
+  const weights = opts.weights ?? [1, 1, 1];
+  const ms = newWallet();
+  const signers = weights.map((_, i) => newWallet(i % 2 === 0 ? 'ed25519' : 'secp256k1'));
+  const dest = newWallet();
+  await fundWallets(h, opts.fundSigners === false ? [ms] : [ms, ...signers]);
+  const r = await setSignerList(
+    h,
+    ms,
+    opts.quorum ?? 2,
+    signers.map((s, i) => ({ account: s.address, weight: weights[i] ?? 1 })),
+  );
+  if (r !== 'tesSUCCESS') throw new Error(`SignerListSet failed: ${r}`);
+  return { ms, signers, dest };
+}
+
+/** Submit a blob with the raw `submit` command (no client-side checks), returning the result. */
+export async function submitBlob(h: Harness, txBlob: string): Promise<Record<string, any>> {
+  const res = await h.client.request({ command: 'submit', tx_blob: txBlob });
+  return res.result;
+}
+
+/** Single-sign without xrpl.js' client-side validation (to send what xrpl.js would refuse). */
+export function signRaw(tx: Record<string, unknown>, wallet: Wallet): string {
+  const unsigned = { ...tx, SigningPubKey: wallet.publicKey };
+  const TxnSignature = keypairSign(encodeForSigning(unsigned), wallet.privateKey);
+  return encode({ ...unsigned, TxnSignature });
 }
