@@ -2,7 +2,8 @@
  * Ledger sandbox conformance: rippled's local checks (RPC `invalidTransaction`) and engine
  * result codes, each produced by the matching mistake, driven through xrpl.Client only.
  */
-import { Payment, Wallet, decode, encode, multisign } from 'xrpl';
+import { decode, encode } from 'ripple-binary-codec';
+import { Payment, Wallet, multisign } from 'xrpl';
 
 import { TER_CODES } from '@app/sandbox';
 
