@@ -42,8 +42,8 @@ import {
 } from './engine';
 import {
   AccountRoot,
-  LedgerEntry,
   LedgerState,
+  SignerListEntry,
   accountIdHex,
   isValidAddress,
   keylet,
@@ -165,7 +165,7 @@ export interface LedgerSandbox {
   getAccount(address: string, ledger?: 'validated' | 'current'): AccountRoot | undefined;
   /** XRP balance in drops (validated ledger by default), or undefined if the account does not exist. */
   getBalance(address: string, ledger?: 'validated' | 'current'): bigint | undefined;
-  getSignerList(address: string, ledger?: 'validated' | 'current'): LedgerEntry | undefined;
+  getSignerList(address: string, ledger?: 'validated' | 'current'): SignerListEntry | undefined;
   getTickets(address: string, ledger?: 'validated' | 'current'): number[];
   /** A transaction in a closed ledger, by hash. */
   getTransaction(hash: string): SandboxTransaction | undefined;
@@ -708,7 +708,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
     return a ? BigInt(a.Balance) : undefined;
   }
 
-  getSignerList(address: string, ledger: 'validated' | 'current' = 'validated'): LedgerEntry | undefined {
+  getSignerList(address: string, ledger: 'validated' | 'current' = 'validated'): SignerListEntry | undefined {
     return this.stateFor(ledger).signerList(address);
   }
 
