@@ -1,0 +1,221 @@
+/**
+ * Ledger sandbox fault switches, observed through xrpl.Client.
+ */
+import { Client, Payment } from 'xrpl';
+
+import {
+  Harness,
+  XRP,
+  multisigFixture,
+  multisignWith,
+  newWallet,
+  rpcError,
+  startHarness,
+  stopHarness,
+  submitBlob,
+} from './support/ledger/helpers';
+
+describe('ledger sandbox: fault switches', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => stopHarness(h));
+
+  async function preparedPayment(
+    fx: Awaited<ReturnType<typeof multisigFixture>>,
+    drops: number,
+    signers = 2,
+  ): Promise<Payment> {
+    return h.client.autofill(
+      {
+        TransactionType: 'Payment',
+        Account: fx.ms.address,
+        Destination: fx.dest.address,
+        Amount: String(drops),
+      },
+      signers,
+    );
+  }
+
+  it('dropSubmits: the submit gets no answer (client times out) and nothing is applied; a count wears off', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const blob = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]);
+    const client = new Client(h.sandbox.url, { timeout: 300 });
+    await client.connect();
+    try {
+      h.sandbox.faults.dropSubmits = 1;
+      await expect(client.submit(blob)).rejects.toThrow(/Timeout/i);
+      h.sandbox.acceptLedger();
+      expect(h.sandbox.getBalance(fx.dest.address)).toBeUndefined();
+      expect(h.sandbox.faults.dropSubmits).toBe(false);
+      const r = await client.submit(blob);
+      expect(r.result.engine_result).toBe('tesSUCCESS');
+    } finally {
+      await client.disconnect();
+    }
+  });
+
+  it('neverValidate: provisional tesSUCCESS, then never in a validated ledger; past LLS searched_all is true', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const lls = h.sandbox.currentLedgerIndex() + 2;
+    const blob = multisignWith({ ...tx, LastLedgerSequence: lls }, [fx.signers[0]!, fx.signers[1]!]);
+    h.sandbox.faults.neverValidate = true;
+    const r = await submitBlob(h, blob);
+    expect(r.engine_result).toBe('tesSUCCESS');
+    const min = h.sandbox.validatedLedgerIndex();
+    h.sandbox.faults.neverValidate = false; // only transactions submitted while on are affected
+    for (let i = 0; i < 4; i++) h.sandbox.acceptLedger();
+    expect(h.sandbox.validatedLedgerIndex()).toBeGreaterThan(lls);
+    const nf = await rpcError(
+      h.client.request({ command: 'tx', transaction: r.tx_json.hash, min_ledger: min, max_ledger: lls }),
+    );
+    expect(nf).toMatchObject({ error: 'txnNotFound', searched_all: true });
+    expect(h.sandbox.getAccount(fx.ms.address)?.Sequence).toBe(tx.Sequence);
+    expect(h.sandbox.getBalance(fx.dest.address)).toBeUndefined();
+  });
+
+  it('neverValidate: submitAndWait gives up once the validated ledger passes LastLedgerSequence', async () => {
+    await stopHarness(h);
+    h = await startHarness({ closeIntervalMs: 100 });
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const blob = multisignWith({ ...tx, LastLedgerSequence: h.sandbox.currentLedgerIndex() + 1 }, [
+      fx.signers[0]!,
+      fx.signers[1]!,
+    ]);
+    h.sandbox.faults.neverValidate = true;
+    await expect(h.client.submitAndWait(blob)).rejects.toThrow(/LastLedgerSequence/);
+  });
+
+  it('holdValidation: ledgers close but are not validated until released', async () => {
+    const fx = await multisigFixture(h);
+    const v0 = h.sandbox.validatedLedgerIndex();
+    h.sandbox.faults.holdValidation = true;
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const r = await submitBlob(h, multisignWith(tx, [fx.signers[0]!, fx.signers[2]!]));
+    h.sandbox.acceptLedger();
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.validatedLedgerIndex()).toBe(v0);
+    const info = await h.client.request({ command: 'server_info' });
+    expect(info.result.info.complete_ledgers).toBe(`1-${v0}`);
+    const closed = await h.client.request({ command: 'ledger', ledger_index: 'closed' });
+    expect(closed.result.ledger_index).toBe(v0 + 2);
+    expect(closed.result.validated).toBe(false);
+    const pending = await h.client.request({ command: 'tx', transaction: r.tx_json.hash });
+    expect(pending.result).toMatchObject({ validated: false, ledger_index: v0 + 1 });
+    const nf = await rpcError(
+      h.client.request({ command: 'tx', transaction: 'B'.repeat(64), min_ledger: v0, max_ledger: v0 + 2 }),
+    );
+    expect(nf.searched_all).toBe(false);
+    h.sandbox.faults.holdValidation = false;
+    h.sandbox.acceptLedger();
+    const done = await h.client.request({ command: 'tx', transaction: r.tx_json.hash });
+    expect(done.result.validated).toBe(true);
+  });
+
+  it('openLedgerFeeMultiplier: reported by server_info/fee; a pre-signed Fee becomes telINSUF_FEE_P, kept and applied when the fee drops', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP); // Fee 36 at load 1
+    h.sandbox.faults.openLedgerFeeMultiplier = 10;
+    const info = await h.client.request({ command: 'server_info' });
+    expect(info.result.info.load_factor).toBe(10);
+    const fee = await h.client.request({ command: 'fee' });
+    expect(fee.result.drops.open_ledger_fee).toBe('100');
+    const r = await submitBlob(h, multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]));
+    expect(r).toMatchObject({ engine_result: 'telINSUF_FEE_P', applied: false, kept: true });
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getBalance(fx.dest.address)).toBeUndefined();
+    // xrpl.js autofill now pays the escalated fee
+    const pricier = await preparedPayment(fx, 1 * XRP);
+    expect(Number(pricier.Fee)).toBe(360);
+    h.sandbox.faults.openLedgerFeeMultiplier = 1;
+    h.sandbox.acceptLedger(); // held tx retried in the new open ledger...
+    h.sandbox.acceptLedger(); // ...and validated
+    expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
+  });
+
+  it('disconnectAll: clients are dropped and can reconnect', async () => {
+    const disconnected = new Promise<number>((resolve) => h.client.once('disconnected', resolve));
+    expect(h.sandbox.clientCount()).toBe(1);
+    h.sandbox.faults.disconnectAll();
+    await disconnected;
+    expect(h.client.isConnected()).toBe(false);
+    await h.client.connect();
+    expect((await h.client.request({ command: 'ping' })).result).toEqual({});
+  });
+
+  it('validateAlternateSignerSubset: a different valid signer subset validates (malleability), reconcilable by Sequence', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP, 3);
+    const blob = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!, fx.signers[2]!]);
+    h.sandbox.faults.validateAlternateSignerSubset = true;
+    const r = await submitBlob(h, blob);
+    expect(r.engine_result).toBe('tesSUCCESS');
+    const submittedHash = r.tx_json.hash as string;
+    const min = h.sandbox.currentLedgerIndex();
+    h.sandbox.acceptLedger();
+    h.sandbox.faults.validateAlternateSignerSubset = false;
+
+    const nf = await rpcError(
+      h.client.request({
+        command: 'tx',
+        transaction: submittedHash,
+        min_ledger: min,
+        max_ledger: h.sandbox.validatedLedgerIndex(),
+      }),
+    );
+    expect(nf).toMatchObject({ error: 'txnNotFound', searched_all: true });
+    const history = await h.client.request({ command: 'account_tx', account: fx.ms.address, limit: 1 });
+    const validated = history.result.transactions[0]!;
+    expect(validated.hash).not.toBe(submittedHash);
+    expect(validated.tx_json).toMatchObject({ Account: fx.ms.address, Sequence: tx.Sequence });
+    expect((validated.tx_json as { Signers: unknown[] }).Signers).toHaveLength(2);
+    expect((validated.meta as { TransactionResult: string }).TransactionResult).toBe('tesSUCCESS');
+    expect(h.sandbox.findTransactions(fx.ms.address, tx.Sequence!).map((t) => t.hash)).toEqual([
+      validated.hash,
+    ]);
+    expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
+  });
+
+  it('validateAlternate(blob): another subset of the same transaction wins at the next close', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const mine = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]);
+    const theirs = multisignWith(tx, [fx.signers[0]!, fx.signers[2]!]);
+    const r = await submitBlob(h, mine);
+    expect(r.engine_result).toBe('tesSUCCESS');
+    const { hash: altHash } = h.sandbox.faults.validateAlternate(theirs);
+    expect(altHash).not.toBe(r.tx_json.hash);
+    h.sandbox.acceptLedger();
+    const found = await h.client.request({ command: 'tx', transaction: altHash });
+    expect(found.result.validated).toBe(true);
+    await expect(h.client.request({ command: 'tx', transaction: r.tx_json.hash })).rejects.toThrow(
+      'Transaction not found.',
+    );
+    expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
+    // resubmitting mine is now stale
+    expect((await submitBlob(h, mine)).engine_result).toBe('tefPAST_SEQ');
+    expect(() => h.sandbox.faults.validateAlternate('1200')).toThrow();
+  });
+
+  it('reset() turns every switch off', () => {
+    Object.assign(h.sandbox.faults, {
+      dropSubmits: true,
+      neverValidate: true,
+      holdValidation: true,
+      openLedgerFeeMultiplier: 5,
+      validateAlternateSignerSubset: true,
+    });
+    h.sandbox.faults.reset();
+    expect(h.sandbox.faults).toMatchObject({
+      dropSubmits: false,
+      neverValidate: false,
+      holdValidation: false,
+      openLedgerFeeMultiplier: 1,
+      validateAlternateSignerSubset: false,
+    });
+  });
+});
