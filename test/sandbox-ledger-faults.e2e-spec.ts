@@ -8,7 +8,6 @@ import {
   XRP,
   multisigFixture,
   multisignWith,
-  newWallet,
   rpcError,
   startHarness,
   stopHarness,
