@@ -252,6 +252,32 @@ describe('Xaman sandbox: WebSocket /sign/:uuid', () => {
     });
   });
 
+  it('resolveRaceMs reproduces the publish-before-store race: the SDK refetch still sees resolved:false', async () => {
+    await sandbox.close();
+    sandbox = await startXamanSandbox({ port: 0, resolveRaceMs: 300 });
+    sdk = sdkFor(sandbox);
+    const user = sandbox.createUser({ behaviour: { action: 'sign', delayMs: 50 } });
+    const sub = await sdk.payload.createAndSubscribe(
+      { txjson: tx(), user_token: user.userToken!, options: { multisign: true } },
+      (ev) => {
+        if ('signed' in ev.data) return ev;
+      },
+    );
+    const ev: any = await sub.resolved;
+    expect(ev.data.signed).toBe(true);
+    expect(ev.payload.meta.resolved).toBe(false); // refetched too early
+    expect(ev.payload.response.hex).toBeNull();
+    const retry = await waitFor(
+      async () => {
+        const p = await sdk.payload.get(sub.created.uuid);
+        return p!.meta.resolved ? p : null;
+      },
+      3000,
+      'stored resolve',
+    );
+    expect(retry.response.txid).toBe(ev.data.txid);
+  });
+
   it('xumm-sdk keepalive: its {"ping":true} every 2 s gets replies and the socket stays up', async () => {
     const created = await sdk.payload.create({ txjson: tx() });
     const sub = await sdk.payload.subscribe(created!.uuid, () => undefined);

@@ -123,6 +123,8 @@ interface PayloadRec {
   origintype: string | null;
   signmethod: string | null;
   resolved: boolean;
+  /** resolveRaceMs window: the resolve message is out, the state not yet stored. */
+  resolving: boolean;
   signed: boolean;
   response: ResponseRec | null;
   signedTx: Json | null;
@@ -203,6 +205,7 @@ export class XamanSandboxServer implements XamanSandbox {
   private readonly networkId: number;
   private readonly defaultExpireMinutes: number;
   private readonly tokenLifetimeMs: number;
+  private readonly resolveRaceMs: number;
   private readonly logFn: (message: string, details?: Record<string, unknown>) => void;
 
   private readonly server: Server;
@@ -245,6 +248,7 @@ export class XamanSandboxServer implements XamanSandbox {
     this.networkId = options.networkId ?? 0;
     this.defaultExpireMinutes = options.defaultExpireMinutes ?? 1440;
     this.tokenLifetimeMs = options.userTokenLifetimeMs ?? 30 * DAY_MS;
+    this.resolveRaceMs = options.resolveRaceMs ?? 0;
     this.logFn = options.log ?? (() => undefined);
 
     this.server = createServer((req, res) => {
@@ -470,13 +474,13 @@ export class XamanSandboxServer implements XamanSandbox {
     return now >= p.expiresAt;
   }
 
-  private fillReturnUrl(url: string | null, p: PayloadRec): string | null {
+  private fillReturnUrl(url: string | null, p: PayloadRec, response = p.response): string | null {
     if (url === null) return null;
     return url
       .replace(/\{id\}/g, p.uuid)
       .replace(/\{cid\}/g, encodeURIComponent(p.customMeta.identifier ?? ''))
-      .replace(/\{txid\}/g, p.response?.txid ?? '')
-      .replace(/\{txblob\}/g, p.response?.hex ?? '');
+      .replace(/\{txid\}/g, response?.txid ?? '')
+      .replace(/\{txblob\}/g, response?.hex ?? '');
   }
 
   private metaView(p: PayloadRec): Json {
@@ -693,7 +697,7 @@ export class XamanSandboxServer implements XamanSandbox {
 
   /** Refusals the Xaman app applies before letting a user act on a payload. */
   private assertActionable(p: PayloadRec, allowLate: boolean): void {
-    if (p.resolved)
+    if (p.resolved || p.resolving)
       throw new XamanSandboxError(409, 'ALREADY_RESOLVED', `Payload ${p.uuid} is already resolved`);
     if (p.cancelled) throw new XamanSandboxError(409, 'CANCELLED', `Payload ${p.uuid} was cancelled`);
     if (this.isExpired(p)) {
@@ -829,9 +833,8 @@ export class XamanSandboxServer implements XamanSandbox {
     // From here on the payload changes.
     if (!p.appOpened) this.doOpen(p, options.deeplink);
     const signmethod = options.signmethod ?? 'BIOMETRIC';
-    p.signmethod = signmethod;
     const networkId = typeof blob.tx.NetworkID === 'number' ? blob.tx.NetworkID : this.networkId;
-    p.response = {
+    this.resolvePayload(p, true, user, signmethod, decode(blob.hex), {
       hex: blob.hex,
       txid: blob.txid,
       resolved_at: new Date().toISOString(),
@@ -844,10 +847,7 @@ export class XamanSandboxServer implements XamanSandbox {
       signer_pubkey: blob.signingPubKey,
       approved_with: signmethod,
       user: user.id,
-    };
-    p.signedTx = decode(blob.hex);
-    const token = this.issueOrExtendToken(user, p.uuid, true);
-    this.finishResolve(p, true, user, token);
+    });
     this.log('payload signed', { uuid, account: account.address, txid: blob.txid });
     return this.record(p);
   }
@@ -857,8 +857,7 @@ export class XamanSandboxServer implements XamanSandbox {
     this.assertActionable(p, options.allowLate === true);
     const user = this.resolveUser(p, options, false);
     if (!p.appOpened) this.doOpen(p, options.deeplink);
-    p.signmethod = null;
-    p.response = {
+    this.resolvePayload(p, false, user, null, null, {
       hex: '',
       txid: '',
       resolved_at: new Date().toISOString(),
@@ -869,40 +868,82 @@ export class XamanSandboxServer implements XamanSandbox {
       account: '',
       signer: '',
       user: user?.id ?? '',
-    };
-    const token = user ? this.issueOrExtendToken(user, p.uuid, false) : null;
-    this.finishResolve(p, false, user, token);
+    });
     this.log('payload rejected', { uuid });
     return this.record(p);
   }
 
-  private finishResolve(p: PayloadRec, signed: boolean, user: UserRec | null, token: TokenRec | null): void {
-    p.resolved = true;
-    p.signed = signed;
-    p.resolvedByUserId = user?.id ?? null;
-    p.referenceCallUuid = randomUUID();
-    p.userTokenTouched = token !== null;
+  /**
+   * The app's resolve call: store the response, issue/extend the user token, publish the resolve
+   * message, send the webhook. With `resolveRaceMs` > 0 the WebSocket message goes out first and the
+   * state is stored `resolveRaceMs` later (the old backend's publish-before-UPDATE race, §5.1).
+   */
+  private resolvePayload(
+    p: PayloadRec,
+    signed: boolean,
+    user: UserRec | null,
+    signmethod: string | null,
+    signedTx: Json | null,
+    response: ResponseRec,
+  ): void {
+    const reference = randomUUID();
     this.cancelTimer(p.behaviourTimer);
     p.behaviourTimer = null;
     this.cancelTimer(p.expiryTimer);
     p.expiryTimer = null;
-    const returnUrl = {
-      app: this.fillReturnUrl(p.returnUrl.app, p),
-      web: this.fillReturnUrl(p.returnUrl.web, p),
-    };
-    this.publish(p, {
+    const current = user?.token ? this.tokens.get(user.token) : undefined;
+    const tokenTouched = user !== null && (signed || this.tokenActive(current));
+    const fill = (url: string | null) => this.fillReturnUrl(url, p, response);
+    const returnUrl = { app: fill(p.returnUrl.app), web: fill(p.returnUrl.web) };
+    const message: Json = {
       payload_uuidv4: p.uuid,
-      reference_call_uuidv4: p.referenceCallUuid,
+      reference_call_uuidv4: reference,
       signed,
-      user_token: token !== null,
+      user_token: tokenTouched,
       return_url: returnUrl,
       opened_by_deeplink: p.openedByDeeplink ?? false,
       custom_meta: this.customMetaView(p),
-      ...(signed ? { txid: p.response?.txid ?? '' } : {}),
-    });
+      ...(signed ? { txid: response.txid } : {}),
+    };
+    const commit = () => {
+      p.resolving = false;
+      p.resolved = true;
+      p.signed = signed;
+      p.signmethod = signmethod;
+      p.response = response;
+      p.signedTx = signedTx;
+      p.resolvedByUserId = user?.id ?? null;
+      p.referenceCallUuid = reference;
+      const token = user ? this.issueOrExtendToken(user, p.uuid, signed) : null;
+      p.userTokenTouched = token !== null;
+      return token;
+    };
+    if (this.resolveRaceMs > 0) {
+      p.resolving = true;
+      this.publish(p, message);
+      this.later(this.resolveRaceMs, () => {
+        const t = commit();
+        this.sendResolveWebhook(p, signed, reference, returnUrl, response.txid, t);
+      });
+      return;
+    }
+    const token = commit();
+    this.publish(p, message);
+    this.sendResolveWebhook(p, signed, reference, returnUrl, response.txid, token);
+  }
+
+  private sendResolveWebhook(
+    p: PayloadRec,
+    signed: boolean,
+    reference: string,
+    returnUrl: { app: string | null; web: string | null },
+    txid: string,
+    token: TokenRec | null,
+  ): void {
+    if (!this.webhookUrl) return;
     const body: XamanWebhookBody = {
       meta: {
-        url: this.webhookUrl ?? '',
+        url: this.webhookUrl,
         application_uuidv4: this.apiKey,
         payload_uuidv4: p.uuid,
         opened_by_deeplink: p.openedByDeeplink ?? false,
@@ -914,11 +955,11 @@ export class XamanSandboxServer implements XamanSandbox {
       },
       payloadResponse: {
         payload_uuidv4: p.uuid,
-        reference_call_uuidv4: p.referenceCallUuid,
+        reference_call_uuidv4: reference,
         signed,
         user_token: token !== null,
         return_url: returnUrl,
-        txid: signed ? (p.response?.txid ?? '') : '',
+        txid: signed ? txid : '',
       },
       userToken: token
         ? {
@@ -928,12 +969,12 @@ export class XamanSandboxServer implements XamanSandbox {
           }
         : null,
     };
-    if (this.webhookUrl) this.deliverWebhook(p.uuid, this.webhookUrl, body, 1);
+    this.deliverWebhook(p.uuid, this.webhookUrl, body, 1);
   }
 
   expire(uuid: string): XamanPayloadRecord {
     const p = this.getPayload(uuid);
-    if (p.resolved)
+    if (p.resolved || p.resolving)
       throw new XamanSandboxError(409, 'ALREADY_RESOLVED', `Payload ${uuid} is already resolved`);
     if (p.cancelled) throw new XamanSandboxError(409, 'CANCELLED', `Payload ${uuid} was cancelled`);
     if (this.isExpired(p)) throw new XamanSandboxError(409, 'EXPIRED', `Payload ${uuid} is already expired`);
@@ -1406,6 +1447,7 @@ export class XamanSandboxServer implements XamanSandbox {
       origintype: null,
       signmethod: null,
       resolved: false,
+      resolving: false,
       signed: false,
       response: null,
       signedTx: null,

@@ -52,6 +52,12 @@ export interface XamanSandboxOptions {
   defaultExpireMinutes?: number;
   /** User token lifetime after the last interaction (default 30 days). */
   userTokenLifetimeMs?: number;
+  /**
+   * Reproduce the old backend's race (reference §5.1): publish the WebSocket resolve message this many
+   * ms BEFORE the resolved state is stored (a GET right after `signed:true` may still show
+   * `resolved:false`); the webhook follows the stored state. Default 0 (no race).
+   */
+  resolveRaceMs?: number;
   /** Optional logger for sandbox events (no logging by default). */
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
