@@ -1178,8 +1178,15 @@ export class XamanSandboxServer implements XamanSandbox {
       `<p>Payload <code>${esc(uuid)}</code>: <b>${state}</b></p>` +
       (p
         ? `<pre>${esc(JSON.stringify(p.requestJson, null, 2))}</pre>` +
-          `<p>Resolve it with the control API: <code>POST /sandbox/payloads/${esc(uuid)}/sign</code> or <code>/reject</code>` +
-          ` (body <code>{"userToken": "..."}</code> when it was not pushed to a sandbox user).</p>`
+          `<p>Act as a simulated phone (control API <code>POST /sandbox/payloads/${esc(uuid)}/{open,sign,reject}</code>).` +
+          ` User token (needed only when the payload was not pushed to a sandbox user):` +
+          ` <input id="t" size="40"></p>` +
+          `<p><button onclick="act('sign')">Sign</button> <button onclick="act('reject')">Reject</button></p>` +
+          `<pre id="out"></pre>` +
+          `<script>async function act(a){const t=document.getElementById('t').value.trim();` +
+          `const r=await fetch('/sandbox/payloads/${esc(uuid)}/'+a,{method:'POST',headers:{'content-type':'application/json'},` +
+          `body:JSON.stringify(t?{userToken:t,deeplink:false}:{deeplink:false})});` +
+          `document.getElementById('out').textContent=r.status+' '+JSON.stringify((await r.json()).error||'done');}</script>`
         : '') +
       `</body></html>`;
     res.writeHead(p ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'x-sandbox': 'xaman' });
