@@ -67,6 +67,55 @@ describe('combine', () => {
     expect(combined.blob).toBe(multisign(blobs));
   });
 
+  it.each([
+    [
+      'a bare XRP Payment (nothing after Signers)',
+      { TransactionType: 'Payment', Destination: alice.classicAddress, Amount: '1' },
+      {},
+    ],
+    [
+      'an IOU Payment with Paths (PathSet after Signers)',
+      {
+        TransactionType: 'Payment',
+        Destination: alice.classicAddress,
+        Amount: { currency: 'USD', issuer: bob.classicAddress, value: '12.5' },
+        SendMax: '20000000',
+        Paths: [[{ currency: 'USD', issuer: bob.classicAddress }]],
+      },
+      {},
+    ],
+    [
+      'a SignerListSet (SignerEntries after Signers)',
+      {
+        TransactionType: 'SignerListSet',
+        SignerQuorum: 2,
+        SignerEntries: [
+          { SignerEntry: { Account: alice.classicAddress, SignerWeight: 1 } },
+          { SignerEntry: { Account: bob.classicAddress, SignerWeight: 1 } },
+        ],
+      },
+      {},
+    ],
+    [
+      'an AccountSet on a network that needs NetworkID',
+      { TransactionType: 'AccountSet', SetFlag: 4 },
+      { networkId: 21338, sequence: 7 },
+    ],
+  ])('matches xrpl.js multisign() byte for byte for %s', (_name, template, factsPatch) => {
+    const p = prepare(template, { ...baseFacts, ...factsPatch });
+    const signed = [alice, bob, dave].map((w) => signBlob(p, w));
+    const sigs = [alice, bob, dave].map((w) => verified(p, w));
+    const combined = combine(p, sigs);
+    expect(combined.blob).toBe(multisign(signed));
+    expect(combined.hash).toBe(hashes.hashSignedTx(combined.blob));
+    // and the same through a reloaded (JSON) prepared transaction and reloaded signatures
+    const reloaded = JSON.parse(JSON.stringify({ p, sigs })) as {
+      p: PreparedTransaction;
+      sigs: VerifiedSignature[];
+    };
+    expect(combine(reloaded.p, reloaded.sigs).blob).toBe(combined.blob);
+  });
+
   it('hashes like xrpl.js hashSignedTx and decodes to `tx`', () => {
     const combined = combine(prepared, signatures);
     expect(combined.hash).toBe(hashes.hashSignedTx(combined.blob));

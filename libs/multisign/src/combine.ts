@@ -4,7 +4,7 @@ import { MAX_SIGNERS } from './prepare';
 import { checkSignatureCrypto, verifiedHere } from './verify';
 import {
   accountIdOf,
-  addressOfPublicKey,
+  accountIdOfPublicKey,
   encodeSignersArray,
   hexToBytes,
   isClassicAddress,
@@ -52,7 +52,6 @@ export function combine(
   if (!isList(signatures) || signatures.length === 0) {
     throw new MultisignError('COMBINE_SIGNER_COUNT', 'combine needs at least one signature', { count: 0 });
   }
-  const preparedKey = prepared.encoded.toUpperCase();
   const byAccount = new Map<string, SortableSigner>();
   for (const signature of signatures) {
     const signer = toSignerBytes(signature);
@@ -93,11 +92,11 @@ export function combine(
 
   for (const signer of byAccount.values()) {
     const { signature } = signer;
-    if (verifiedHere.get(signature) === preparedKey) continue;
+    if (verifiedHere.get(signature) === layout.encodedHex) continue;
     const checked = checkSignatureCrypto(layout, signer);
-    const keyAccount = 'ok' in checked ? null : addressOfPublicKey(signer.signingPubKey);
+    const keyAccountId = 'ok' in checked ? null : accountIdOfPublicKey(signer.signingPubKey);
     const keyMatchesType =
-      keyAccount !== null && (signature.keyType === 'master') === (keyAccount === signature.account);
+      keyAccountId !== null && (signature.keyType === 'master') === keyAccountId.equals(signer.accountId);
     if ('ok' in checked || !keyMatchesType) {
       throw new MultisignError(
         'COMBINE_SIGNATURE_INVALID',

@@ -1,8 +1,8 @@
-import { DEFAULT_DEFINITIONS, decode, encode } from 'ripple-binary-codec';
+import { decode, encode } from 'ripple-binary-codec';
 import { convertTxFlagsToNumber, validate } from 'xrpl';
 import { MultisignError, type PrepareErrorCode } from './multisign.errors';
 import type { FeeBasis, PreparedTransaction, PrepareFacts, TransactionTemplate } from './multisign.types';
-import { isClassicAddress } from './xrpl-binary';
+import { isClassicAddress, layoutOf, rememberPreparedBytes, unsignedFields } from './xrpl-binary';
 
 /** rippled: at most 32 Signers (ExpandedSignerList). */
 export const MAX_SIGNERS = 32;
@@ -10,18 +10,6 @@ export const MAX_SIGNERS = 32;
 export const NETWORK_ID_THRESHOLD = 1024;
 const UINT32_MAX = 0xffffffff;
 const TF_INNER_BATCH_TXN = 0x40000000;
-
-/** Top-level fields that are serialised but not signed: a multisigned tx must not carry them at prepare time. */
-const UNSIGNED_FIELDS: ReadonlySet<string> = new Set(
-  Object.values(
-    DEFAULT_DEFINITIONS.field as unknown as Record<
-      string,
-      { name: string; isSerialized: boolean; isSigningField: boolean }
-    >,
-  )
-    .filter((field) => field.isSerialized && !field.isSigningField)
-    .map((field) => field.name),
-);
 
 function refuse(code: PrepareErrorCode, message: string, details?: Record<string, unknown>): never {
   throw new MultisignError(code, message, details);
@@ -182,7 +170,7 @@ export function prepare(template: TransactionTemplate, facts: PrepareFacts): Pre
   if (has('SigningPubKey') && template.SigningPubKey !== '') {
     refuse('TEMPLATE_HAS_SIGNING_PUBKEY', 'template carries a non-empty SigningPubKey (single-signed)');
   }
-  const unsigned = Object.keys(template).filter((k) => has(k) && UNSIGNED_FIELDS.has(k));
+  const unsigned = unsignedFields(template);
   if (unsigned.length > 0) {
     refuse('TEMPLATE_UNSUPPORTED_FIELD', `template carries unsigned field(s) ${unsigned.join(', ')}`, {
       fields: unsigned,
@@ -270,7 +258,7 @@ export function prepare(template: TransactionTemplate, facts: PrepareFacts): Pre
     refuse('TEMPLATE_INVALID', 'the transaction does not round-trip through the binary codec');
   }
 
-  return deepFreeze({
+  const prepared: PreparedTransaction = deepFreeze({
     txJson,
     encoded,
     account: facts.account,
@@ -281,4 +269,6 @@ export function prepare(template: TransactionTemplate, facts: PrepareFacts): Pre
     lastLedgerSequence: facts.lastLedgerSequence,
     networkId,
   });
+  rememberPreparedBytes(prepared, layoutOf(txJson, Buffer.from(encoded, 'hex'), facts.account));
+  return prepared;
 }

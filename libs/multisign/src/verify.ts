@@ -13,7 +13,8 @@ import type {
 import { checkSecp256k1Der, isCanonicalEd25519Signature, publicKeyAlgorithm } from './signature-rules';
 import {
   accountIdOf,
-  addressOfPublicKey,
+  accountIdOfPublicKey,
+  accountIdOrNull,
   bytesToHex,
   hexToBytes,
   isClassicAddress,
@@ -135,8 +136,10 @@ function diagnose(prepared: PreparedTransaction, blob: Buffer): SignerBytes | Bl
       reason: (error as Error).message,
     });
   }
-  if (strippedEncoding.toUpperCase() !== prepared.encoded.toUpperCase()) {
-    const fields = differingFields(prepared.txJson, tx);
+  const preparedHex = preparedBytes(prepared).encodedHex;
+  if (strippedEncoding.toUpperCase() !== preparedHex) {
+    // Compare canonical decodings on both sides (a txJson reloaded from jsonb may have reordered keys).
+    const fields = differingFields(decode(preparedHex), tx);
     return refusal(
       'BLOB_TX_MISMATCH',
       `blob transaction differs from the prepared one: ${fields.join(', ')}`,
@@ -205,14 +208,15 @@ function verifySignerFields(
   expectedSigner: string,
   ctx: VerifyContext,
 ): VerifyResult {
-  const account = encodeAccountID(signer.accountId);
-  if (account !== expectedSigner) {
+  // Compare AccountIDs as bytes: r-address encoding is comparatively slow and only needed for messages.
+  if (!accountIdOf(expectedSigner).equals(signer.accountId)) {
     return refusal('SIGNER_ACCOUNT_MISMATCH', 'Signer.Account is not the signer this request was sent to', {
-      signer: account,
+      signer: encodeAccountID(signer.accountId),
       expected: expectedSigner,
     });
   }
-  if (account === prepared.account) {
+  const account = expectedSigner;
+  if (layout.accountId.equals(signer.accountId)) {
     return refusal('SIGNER_IS_ACCOUNT', 'the multisig account cannot sign for itself');
   }
 
@@ -220,10 +224,10 @@ function verifySignerFields(
   if ('ok' in crypto) return crypto;
   const algorithm = crypto.algorithm;
 
-  const keyAddress = addressOfPublicKey(signer.signingPubKey);
+  const keyAccountId = accountIdOfPublicKey(signer.signingPubKey);
   const facts = ctx.signerFacts;
   let keyType: 'master' | 'regular';
-  if (keyAddress === account) {
+  if (keyAccountId.equals(signer.accountId)) {
     if (facts.funded && facts.masterDisabled) {
       return refusal('SIGNER_MASTER_DISABLED', 'signed with the master key, but the signer disabled it');
     }
@@ -234,16 +238,17 @@ function verifySignerFields(
         'SIGNER_UNFUNDED_NON_MASTER_KEY',
         'an unfunded signer can only sign with its master key',
         {
-          keyAccount: keyAddress,
+          keyAccount: encodeAccountID(keyAccountId),
         },
       );
     }
-    if (!facts.regularKey || facts.regularKey !== keyAddress) {
+    const regularKeyId = facts.regularKey ? accountIdOrNull(facts.regularKey) : null;
+    if (regularKeyId === null || !regularKeyId.equals(keyAccountId)) {
       return refusal(
         'SIGNER_KEY_NOT_AUTHORISED',
         "the key is neither the signer's master key nor its RegularKey",
         {
-          keyAccount: keyAddress,
+          keyAccount: encodeAccountID(keyAccountId),
           regularKey: facts.regularKey ?? null,
         },
       );
@@ -264,7 +269,7 @@ function verifySignerFields(
     keyType,
     algorithm,
   });
-  verifiedHere.set(signature, prepared.encoded.toUpperCase());
+  verifiedHere.set(signature, layout.encodedHex);
   return { ok: true, signature };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeAccountID, encodeAccountID, isValidClassicAddress } from 'ripple-address-codec';
-import { encode, encodeForMultisigning } from 'ripple-binary-codec';
+import { DEFAULT_DEFINITIONS, encode } from 'ripple-binary-codec';
 import { sha512Half } from './crypto-backend';
 import { MultisignError } from './multisign.errors';
 import type { PreparedTransaction } from './multisign.types';
@@ -16,33 +16,60 @@ import type { PreparedTransaction } from './multisign.types';
  * Inside an object fields are sorted by (type, nth): SigningPubKey, TxnSignature, Account.
  */
 
-const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
-
 /** Array.isArray without narrowing a typed readonly array to any[]. */
 export function isList(value: unknown): boolean {
   return Array.isArray(value);
 }
 
+/** Strict hex decoding: non-empty, even length, hex digits only (Buffer.from stops at the first bad pair). */
 export function hexToBytes(hex: string): Buffer | null {
-  return typeof hex === 'string' && HEX.test(hex) ? Buffer.from(hex, 'hex') : null;
+  if (typeof hex !== 'string' || hex.length === 0 || hex.length % 2 !== 0) return null;
+  const bytes = Buffer.from(hex, 'hex');
+  return bytes.length * 2 === hex.length ? bytes : null;
 }
 
 export function bytesToHex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex').toUpperCase();
 }
 
+/**
+ * r-address -> AccountID, memoised: base58check decoding (with a pure-JS SHA-256 checksum) costs
+ * ~20 us, and every verification checks the expected signer and each SignerList entry.
+ */
+const ACCOUNT_ID_CACHE_LIMIT = 20_000;
+const accountIds = new Map<string, Buffer | null>();
+
+/** The 20-byte AccountID of a classic r-address, or null if it is not one. Do not mutate the result. */
+export function accountIdOrNull(address: unknown): Buffer | null {
+  if (typeof address !== 'string') return null;
+  let id = accountIds.get(address);
+  if (id === undefined) {
+    id = isValidClassicAddress(address) ? Buffer.from(decodeAccountID(address)) : null;
+    if (accountIds.size >= ACCOUNT_ID_CACHE_LIMIT) accountIds.clear();
+    accountIds.set(address, id);
+  }
+  return id;
+}
+
 export function isClassicAddress(value: unknown): value is string {
-  return typeof value === 'string' && isValidClassicAddress(value);
+  return accountIdOrNull(value) !== null;
 }
 
 export function accountIdOf(address: string): Buffer {
-  return Buffer.from(decodeAccountID(address));
+  const id = accountIdOrNull(address);
+  if (id === null) throw new MultisignError('INVALID_ARGUMENT', `not a classic address: ${String(address)}`);
+  return id;
 }
 
-/** AccountID (RIPEMD-160 of SHA-256) of a 33-byte public key, as an r-address. */
-export function addressOfPublicKey(publicKey: Uint8Array): string {
+/** AccountID (RIPEMD-160 of SHA-256) of a public key. */
+export function accountIdOfPublicKey(publicKey: Uint8Array): Buffer {
   const sha = createHash('sha256').update(publicKey).digest();
-  return encodeAccountID(createHash('ripemd160').update(sha).digest());
+  return createHash('ripemd160').update(sha).digest();
+}
+
+/** The r-address of a public key. */
+export function addressOfPublicKey(publicKey: Uint8Array): string {
+  return encodeAccountID(accountIdOfPublicKey(publicKey));
 }
 
 export const SIGNERS_HEADER = 0xf3;
@@ -144,6 +171,8 @@ export function parseSingleSignerArray(bytes: Uint8Array): SignerBytes | null {
 /** Everything verify/combine need from a PreparedTransaction, computed once per object. */
 export interface PreparedBytes {
   readonly encoded: Buffer;
+  /** `encoded` as uppercase hex: identifies the prepared transaction. */
+  readonly encodedHex: string;
   /** Where `Signers` goes in the canonical field order. */
   readonly insertAt: number;
   readonly head: Buffer;
@@ -156,16 +185,66 @@ export interface PreparedBytes {
 const MULTISIGN_PREFIX = Buffer.from('534D5400', 'hex');
 const TX_ID_PREFIX = Buffer.from('54584E00', 'hex');
 const cache = new WeakMap<PreparedTransaction, PreparedBytes>();
-/** Any valid AccountID; only used to locate the Signers position and check signing data. */
-const PROBE_ACCOUNT = 'rrrrrrrrrrrrrrrrrrrrBZbvji';
+
+interface FieldInfo {
+  readonly ordinal: number;
+  readonly isSerialized: boolean;
+  readonly isSigningField: boolean;
+}
+const FIELDS = DEFAULT_DEFINITIONS.field as unknown as Record<string, FieldInfo | undefined>;
+const SIGNERS_ORDINAL = FIELDS.Signers?.ordinal ?? (15 << 16) | 3;
+
+/** Top-level fields that are serialised but excluded from the signing data (Signers, TxnSignature, ...). */
+export function unsignedFields(txJson: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(txJson).filter((name) => {
+    const field = FIELDS[name];
+    return txJson[name] !== undefined && field !== undefined && field.isSerialized && !field.isSigningField;
+  });
+}
 
 function inconsistent(message: string, details?: Record<string, unknown>): MultisignError {
   return new MultisignError('PREPARED_INCONSISTENT', message, details);
 }
 
 /**
- * Derives (and caches per object) the byte layout of a prepared transaction, after checking that
- * its txJson still encodes to `encoded` and that its multisigning data is `SMT\0 + encoded + id`.
+ * Byte layout of a canonical encoding: the fields sort by ordinal (type << 16 | nth), so the part
+ * after `Signers` is exactly the encoding of the fields whose ordinal is larger (Memos, Paths, ...).
+ */
+export function layoutOf(
+  txJson: Readonly<Record<string, unknown>>,
+  encoded: Buffer,
+  account: string,
+): PreparedBytes {
+  const after: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(txJson)) {
+    const ordinal = FIELDS[name]?.ordinal;
+    if (ordinal !== undefined && ordinal > SIGNERS_ORDINAL) after[name] = value;
+  }
+  const tail = Object.keys(after).length === 0 ? Buffer.alloc(0) : Buffer.from(encode(after as never), 'hex');
+  const insertAt = encoded.length - tail.length;
+  if (insertAt < 0 || !encoded.subarray(insertAt).equals(tail)) {
+    throw inconsistent('could not locate the Signers field position');
+  }
+  return {
+    encoded,
+    encodedHex: bytesToHex(encoded),
+    insertAt,
+    head: encoded.subarray(0, insertAt),
+    tail: encoded.subarray(insertAt),
+    multisignPrefix: Buffer.concat([MULTISIGN_PREFIX, encoded]),
+    accountId: accountIdOf(account),
+  };
+}
+
+/** prepare() registers the layout of what it just built, so its first verification is cheap. */
+export function rememberPreparedBytes(prepared: PreparedTransaction, layout: PreparedBytes): void {
+  cache.set(prepared, layout);
+}
+
+/**
+ * The byte layout of a prepared transaction, cached per object. For an object prepare() did not
+ * return in this process (e.g. reloaded from storage), first checks that its txJson still encodes
+ * to `encoded` and carries no unsigned field, so the multisigning data is `SMT\0 + encoded + id`.
  * Throws PREPARED_INCONSISTENT if the object was altered after prepare().
  */
 export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
@@ -179,40 +258,19 @@ export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
     throw inconsistent('prepared transaction account does not match its txJson');
   }
   let reEncoded: string;
-  let withProbe: string;
-  let signingData: string;
-  const probeSigner = {
-    Signer: { Account: PROBE_ACCOUNT, SigningPubKey: 'ED' + '00'.repeat(32), TxnSignature: '00' },
-  };
   try {
     reEncoded = encode(prepared.txJson);
-    withProbe = encode({ ...prepared.txJson, Signers: [probeSigner] });
-    signingData = encodeForMultisigning(prepared.txJson, PROBE_ACCOUNT);
   } catch (error) {
     throw inconsistent('prepared txJson does not encode', { reason: (error as Error).message });
   }
-  if (reEncoded !== bytesToHex(encoded)) {
+  if (reEncoded.toUpperCase() !== bytesToHex(encoded)) {
     throw inconsistent('prepared txJson does not encode to its `encoded` bytes');
   }
-  const expectedSigning = bytesToHex(Buffer.concat([MULTISIGN_PREFIX, encoded, accountIdOf(PROBE_ACCOUNT)]));
-  if (signingData.toUpperCase() !== expectedSigning) {
-    throw inconsistent('prepared transaction has fields outside its multisigning data');
+  const unsigned = unsignedFields(prepared.txJson);
+  if (unsigned.length > 0) {
+    throw inconsistent('prepared transaction carries unsigned fields', { fields: unsigned });
   }
-  const probe = Buffer.from(withProbe, 'hex');
-  let insertAt = 0;
-  while (insertAt < encoded.length && encoded[insertAt] === probe[insertAt]) insertAt++;
-  const tail = encoded.subarray(insertAt);
-  if (probe[insertAt] !== SIGNERS_HEADER || !probe.subarray(probe.length - tail.length).equals(tail)) {
-    throw inconsistent('could not locate the Signers field position');
-  }
-  const layout: PreparedBytes = {
-    encoded,
-    insertAt,
-    head: encoded.subarray(0, insertAt),
-    tail,
-    multisignPrefix: Buffer.concat([MULTISIGN_PREFIX, encoded]),
-    accountId: accountIdOf(prepared.account),
-  };
+  const layout = layoutOf(prepared.txJson, encoded, prepared.account);
   cache.set(prepared, layout);
   return layout;
 }
