@@ -4,6 +4,7 @@
  * Only xumm-sdk and plain HTTP for the control API.
  */
 import { decode, encodeForMultisigning, encodeForSigning } from 'ripple-binary-codec';
+import { decodeAccountID } from 'ripple-address-codec';
 import { verify } from 'ripple-keypairs';
 import { hashes, Wallet } from 'xrpl';
 import type { XummSdk, XummTypes } from 'xumm-sdk';
@@ -345,6 +346,28 @@ describe('Xaman sandbox: payload semantics', () => {
       // the same blob is what xrpl.js Wallet.sign(tx, signAs) produces
       const w = Wallet.fromSeed(second.seed);
       expect(w.sign({ ...(msTx() as any) }, second.address).tx_blob).toBe(hex);
+    });
+    it('a template that already carries Signers keeps them; the new entry is appended, sorted by AccountID', async () => {
+      const other = Wallet.generate();
+      const base = msTx();
+      const existing = decode(other.sign(base as any, true).tx_blob) as any;
+      const u = sandbox.createUser({ accounts: [{ algorithm: 'secp256k1' }] });
+      const c = await sdk.payload.create({
+        txjson: { ...base, Signers: existing.Signers },
+        user_token: u.userToken!,
+        options: { multisign: true },
+      });
+      expect((await ctl(`/sandbox/payloads/${c!.uuid}/sign`)).status).toBe(200);
+      const tx = decode((await sdk.payload.get(c!.uuid))!.response.hex!) as any;
+      expect(tx.Signers).toHaveLength(2);
+      const ids = tx.Signers.map((x: any) => Buffer.from(decodeAccountID(x.Signer.Account)).toString('hex'));
+      expect([...ids].sort()).toEqual(ids);
+      const mine = tx.Signers.find((x: any) => x.Signer.Account === u.accounts[0]!.address).Signer;
+      expect(mine.SigningPubKey).toMatch(/^0[23]/); // secp256k1
+      const { Signers: _s, ...unsigned } = tx;
+      expect(
+        verify(encodeForMultisigning(unsigned, mine.Account), mine.TxnSignature, mine.SigningPubKey),
+      ).toBe(true);
     });
     it('environment_networkid follows the NetworkID of the transaction', async () => {
       const u = sandbox.createUser();
