@@ -170,9 +170,11 @@ describe('ledger sandbox: engine results', () => {
     const tx = await payment(h, ms.address, dest.address, 5 * XRP, 2);
     const r = await submitBlob(h, multisignWith(tx, [signers[0]!, signers[1]!]));
     expectResult(r, 'tefBAD_QUORUM');
+    // not applied, but (like rippled's LocalTxs) kept and retried in later open ledgers
     expect(r).toMatchObject({
       applied: false,
-      accepted: false,
+      broadcast: false,
+      kept: true,
       engine_result_message: 'Signatures provided do not meet the quorum.',
     });
     // weights 1 + 2 reach 3
@@ -295,11 +297,44 @@ describe('ledger sandbox: engine results', () => {
     expectResult(r, 'terPRE_SEQ');
     expect(r).toMatchObject({ applied: false, kept: true });
     expectResult(await submitBlob(h, a.sign(first).tx_blob), 'tesSUCCESS');
-    h.sandbox.acceptLedger(); // seq applied; the held seq+1 is retried in the new open ledger
-    h.sandbox.acceptLedger();
+    // filling the hole applies the held seq+1 right away in the open ledger...
+    expect(h.sandbox.getAccount(a.address, 'current')?.Sequence).toBe(seq + 2);
+    h.sandbox.acceptLedger(); // ...and both validate in the next ledger
     expect(h.sandbox.getAccount(a.address)?.Sequence).toBe(seq + 2);
     const past = await submitBlob(h, a.sign({ ...first, Amount: String(11 * XRP) }).tx_blob);
     expectResult(past, 'tefPAST_SEQ');
+  });
+
+  it('terPRE_SEQ held across closes: applied when the hole is filled in a later ledger', async () => {
+    const a = newWallet();
+    await fundWallets(h, [a]);
+    const first = await payment(h, a.address, newWallet().address, 10 * XRP, 0);
+    const seq = first.Sequence!;
+    const later = a.sign({
+      ...first,
+      Sequence: seq + 1,
+      LastLedgerSequence: h.sandbox.currentLedgerIndex() + 10,
+    });
+    expectResult(await submitBlob(h, later.tx_blob), 'terPRE_SEQ');
+    h.sandbox.acceptLedger();
+    h.sandbox.acceptLedger();
+    expectResult(await submitBlob(h, a.sign(first).tx_blob), 'tesSUCCESS');
+    h.sandbox.acceptLedger();
+    const res = await h.client.request({ command: 'tx', transaction: later.hash });
+    expect(res.result.validated).toBe(true);
+  });
+
+  it('fail_hard: a failing submit is neither kept nor retried', async () => {
+    const a = newWallet();
+    await fundWallets(h, [a]);
+    const first = await payment(h, a.address, newWallet().address, 10 * XRP, 0);
+    const later = a.sign({ ...first, Sequence: first.Sequence! + 1 });
+    const r = await h.client.request({ command: 'submit', tx_blob: later.tx_blob, fail_hard: true });
+    expect(r.result).toMatchObject({ engine_result: 'terPRE_SEQ', kept: false, accepted: false });
+    expectResult(await submitBlob(h, a.sign(first).tx_blob), 'tesSUCCESS');
+    h.sandbox.acceptLedger();
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getAccount(a.address)?.Sequence).toBe(first.Sequence! + 1);
   });
 
   it('tefMAX_LEDGER: LastLedgerSequence already passed', async () => {

@@ -466,6 +466,12 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     const min = h.sandbox.currentLedgerIndex();
     h.sandbox.acceptLedger();
     h.sandbox.acceptLedger();
+    // rippled keeps a local tx until a closed ledger passes LastLedgerSequence + 1; until then
+    // `tx` still knows it (validated: false, no meta)
+    const known = await h.client.request({ command: 'tx', transaction: signed.hash });
+    expect(known.result).toMatchObject({ validated: false });
+    expect(known.result.meta).toBeUndefined();
+    h.sandbox.acceptLedger();
     h.sandbox.acceptLedger();
     const nf = await rpcError(
       h.client.request({ command: 'tx', transaction: signed.hash, min_ledger: min, max_ledger: lls + 1 }),

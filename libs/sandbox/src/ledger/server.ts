@@ -183,7 +183,8 @@ interface ClosedLedger {
   parentHash: string;
   closeTime: number;
   parentCloseTime: number;
-  state: LedgerState;
+  /** Undefined once the ledger is older than RETAINED_STATES. */
+  state: LedgerState | undefined;
   txHashes: string[];
   totalCoins: bigint;
   accountHash: string;
@@ -228,6 +229,14 @@ class RpcError extends Error {
 const NO_RESPONSE = Symbol('no-response');
 
 const ZERO_HASH = '0'.repeat(64);
+
+/** How many of the newest closed ledgers keep a full state map (older ones keep headers and txs). */
+const RETAINED_STATES = 2048;
+
+function stateOf(l: ClosedLedger): LedgerState {
+  if (!l.state) throw new RpcError('lgrNotFound', 'ledgerNotFound (state no longer retained by the sandbox)');
+  return l.state;
+}
 
 function rippleTimeNow(): number {
   return Math.floor(Date.now() / 1000) - RIPPLE_EPOCH_OFFSET;
@@ -281,7 +290,12 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private publishedIndex = 0;
   private openState: LedgerState;
   private openTxs: PendingTx[] = [];
-  private held: PendingTx[] = [];
+  /**
+   * rippled's LocalTxs: every locally submitted transaction (unless `fail_hard` and not
+   * tesSUCCESS) is re-applied to each new open ledger until it is in a closed ledger, its
+   * Sequence/Ticket is consumed, or it expires (min(submit ledger + 5, LastLedgerSequence + 1)).
+   */
+  private localTxs: Array<{ p: PendingTx; expire: number }> = [];
   private injected: PendingTx[] = [];
   private readonly txs = new Map<string, StoredTx>();
   private readonly accountTxs = new Map<string, string[]>();
@@ -495,7 +509,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private closeLedger(): number {
     const parent = this.lastClosed();
     const index = parent.index + 1;
-    const working = parent.state.clone();
+    const parentState = stateOf(parent);
+    const working = parentState.clone();
 
     let candidates: PendingTx[] = this.openTxs.filter((p) => !p.neverValidate);
     for (const p of this.openTxs) if (p.neverValidate) this.log(`fault: ${p.hash} discarded (neverValidate)`);
@@ -550,12 +565,16 @@ class LedgerSandboxImpl implements LedgerSandbox {
       parent.hash,
       parent.closeTime,
       closeTime,
-      working,
+      // an empty ledger shares its parent's (immutable) state map
+      included.length === 0 ? parentState : working,
       included.map((s) => s.hash),
       parent.totalCoins - burned,
       parent.accountHash,
     );
     this.ledgers.push(ledger);
+    // Bound memory on long runs: only the newest RETAINED_STATES ledgers keep their state map.
+    const old = this.ledgers[this.ledgers.length - 1 - RETAINED_STATES];
+    if (old) old.state = undefined;
     for (const s of included) {
       this.txs.set(s.hash, s);
       for (const a of affectedAccounts(s.tx, s.meta)) {
@@ -565,22 +584,14 @@ class LedgerSandboxImpl implements LedgerSandbox {
       }
     }
 
-    // New open ledger; retry held transactions against it (rippled applies held txs on accept).
+    // New open ledger (OpenLedger::accept): sweep the local transactions against the closed
+    // ledger, then re-apply what failed with a retry code at close and every live local tx.
     this.openState = working.clone();
     this.openTxs = [];
-    const toRetry = [...this.held, ...leftover];
-    this.held = [];
-    const openIndex = index + 1;
-    for (const p of this.canonicalSort(toRetry, ledger.hash)) {
-      const lls = p.tx.LastLedgerSequence as number | undefined;
-      if (
-        (lls !== undefined && lls < openIndex) ||
-        (lls === undefined && openIndex - p.firstLedger > HOLD_LEDGERS)
-      ) {
-        this.log(`held ${p.hash} expired`);
-        continue;
-      }
-      this.applyToOpen(p);
+    this.sweepLocalTxs(ledger);
+    const live = this.localTxs.map((l) => l.p).filter((p) => !leftover.some((x) => x.hash === p.hash));
+    for (const p of this.canonicalSort([...leftover, ...live], ledger.hash)) {
+      if (!this.openTxs.some((o) => o.hash === p.hash)) this.applyToOpen(p);
     }
 
     if (!this.faults.holdValidation) this.validatedIndex = index;
@@ -591,7 +602,10 @@ class LedgerSandboxImpl implements LedgerSandbox {
     return index;
   }
 
-  /** Applies a transaction to the open ledger; holds it on ter/telINSUF_FEE_P. */
+  /**
+   * Applies a transaction to the open ledger. On tesSUCCESS the account's next local
+   * transaction (a held terPRE_SEQ one) is applied right away, like `popAcctTransaction`.
+   */
   private applyToOpen(p: PendingTx): string {
     const inLedger = new Set(this.openTxs.map((o) => o.hash));
     const r = applyTransaction(
@@ -601,12 +615,45 @@ class LedgerSandboxImpl implements LedgerSandbox {
       this.env(this.currentLedgerIndex(), true, inLedger),
       this.openTxs.length,
     );
-    if (r.applied) {
-      this.openTxs.push(p);
-    } else if (terClass(r.result) === 'ter' || r.result === 'telINSUF_FEE_P') {
-      if (!this.held.some((h) => h.hash === p.hash)) this.held.push(p);
+    if (r.applied) this.openTxs.push(p);
+    if (r.result === 'tesSUCCESS') {
+      const acct = this.openState.account(p.tx.Account as string);
+      const next = this.localTxs.find(
+        (l) =>
+          l.p.tx.Account === p.tx.Account &&
+          seqProxyOf(l.p.tx).kind === 'seq' &&
+          seqProxyOf(l.p.tx).value === acct?.Sequence &&
+          !this.openTxs.some((o) => o.hash === l.p.hash),
+      );
+      if (next) this.applyToOpen(next.p);
     }
     return r.result;
+  }
+
+  /** LocalTxs::sweep against a newly closed ledger. */
+  private sweepLocalTxs(closed: ClosedLedger): void {
+    this.localTxs = this.localTxs.filter(({ p, expire }) => {
+      if (p.neverValidate) return false;
+      if (closed.index > expire) {
+        this.log(`local tx ${p.hash} expired`);
+        return false;
+      }
+      if (this.txs.get(p.hash)) return false;
+      const acct = stateOf(closed).account(p.tx.Account as string);
+      if (!acct) return true;
+      const sp = seqProxyOf(p.tx);
+      if (sp.kind === 'seq') return !(acct.Sequence > sp.value);
+      if (acct.Sequence <= sp.value) return true;
+      return stateOf(closed).ticket(acct.Account, sp.value) !== undefined;
+    });
+  }
+
+  private addLocal(p: PendingTx): void {
+    if (this.localTxs.some((l) => l.p.hash === p.hash)) return;
+    const lls = p.tx.LastLedgerSequence as number | undefined;
+    const submitted = this.currentLedgerIndex();
+    const expire = Math.min(submitted + HOLD_LEDGERS, lls === undefined ? Infinity : lls + 1);
+    this.localTxs.push({ p, expire });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -635,19 +682,14 @@ class LedgerSandboxImpl implements LedgerSandbox {
     }
     const p = this.preparePending(txBlob);
     p.neverValidate = this.faults.neverValidate;
-    const alreadyHeld = this.held.find((h) => h.hash === p.hash);
-    const inOpen = this.openTxs.some((o) => o.hash === p.hash);
-    let result: string;
-    if (alreadyHeld) {
-      this.held = this.held.filter((h) => h !== alreadyHeld);
-      result = this.applyToOpen(alreadyHeld);
-    } else {
-      result = this.applyToOpen(p);
-    }
-    if (failHard && !inOpen) this.held = this.held.filter((h) => h.hash !== p.hash);
+    const known = this.localTxs.find((l) => l.p.hash === p.hash)?.p ?? p;
+    const result = this.applyToOpen(known);
     const cls = terClass(result);
     const applied = cls === 'tes' || cls === 'tec';
-    const kept = applied || this.held.some((h) => h.hash === p.hash);
+    // NetworkOPs::apply: a local submit goes to LocalTxs (and is "kept") unless fail_hard
+    // rejected it.
+    const kept = !(failHard && result !== 'tesSUCCESS');
+    if (kept) this.addLocal(known);
     const acct = this.openState.account(p.tx.Account as string);
     this.log(`submit ${p.hash} ${p.tx.TransactionType as string} -> ${result}`);
     return {
@@ -691,12 +733,13 @@ class LedgerSandboxImpl implements LedgerSandbox {
     const signed = this.genesisWallet.sign(tx as unknown as Parameters<Wallet['sign']>[0]);
     const p = this.preparePending(signed.tx_blob);
     const result = this.applyToOpen(p);
+    this.addLocal(p);
     if (opts.close !== false) this.closeLedger();
     return Promise.resolve({ hash: p.hash, result });
   }
 
   private stateFor(ledger: 'validated' | 'current' = 'validated'): LedgerState {
-    return ledger === 'current' ? this.openState : this.validatedLedger().state;
+    return ledger === 'current' ? this.openState : stateOf(this.validatedLedger());
   }
 
   getAccount(address: string, ledger: 'validated' | 'current' = 'validated'): AccountRoot | undefined {
@@ -1044,7 +1087,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private accountInfo(req: Record<string, unknown>): unknown {
     const address = this.requireAccount(req);
     const which = this.resolveLedger(req, 'current');
-    const state = which === 'current' ? this.openState : which.state;
+    const state = which === 'current' ? this.openState : stateOf(which);
     const acct = state.account(address);
     if (!acct)
       throw new RpcError('actNotFound', undefined, { account: address, ...this.ledgerFields(which) });
@@ -1073,7 +1116,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private accountObjects(req: Record<string, unknown>): unknown {
     const address = this.requireAccount(req);
     const which = this.resolveLedger(req, 'validated');
-    const state = which === 'current' ? this.openState : which.state;
+    const state = which === 'current' ? this.openState : stateOf(which);
     if (!state.account(address)) throw new RpcError('actNotFound', undefined, { account: address });
     const typeMap: Record<string, string> = { ticket: 'Ticket', signer_list: 'SignerList' };
     let objects = state.ownedObjects(address);
@@ -1148,7 +1191,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
       }
       return this.txResultJson(s);
     }
-    const pending = [...this.openTxs, ...this.held].find((p) => p.hash === h);
+    const pending = [...this.openTxs, ...this.localTxs.map((l) => l.p)].find((p) => p.hash === h);
     if (pending) return { hash: h, tx_json: txJsonV2(pending.tx), validated: false };
     const extra: Record<string, unknown> = {};
     if (hasRange) {
