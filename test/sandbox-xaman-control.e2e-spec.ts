@@ -272,6 +272,25 @@ describe('Xaman sandbox: control API', () => {
       expect(r.status).toBe(200);
       expect((await signerOf(c.uuid)).signer.Account).toBe(u.accounts[0].address);
     });
+    it('without options.signers, a user holding the tx Account itself has it preselected (as Xaman does)', async () => {
+      const multisig = Wallet.generate();
+      const u = (await post('/sandbox/users', { accounts: [{}, { seed: multisig.seed }] })).body;
+      const c = await sdk.payload.create({
+        txjson: { ...msTx(), Account: multisig.classicAddress },
+        user_token: u.userToken,
+        options: { multisign: true },
+      });
+      await post(`/sandbox/payloads/${c!.uuid}/sign`);
+      expect((await signerOf(c!.uuid)).signer.Account).toBe(multisig.classicAddress);
+      // with options.signers, only those
+      const d = await sdk.payload.create({
+        txjson: { ...msTx(), Account: multisig.classicAddress },
+        user_token: u.userToken,
+        options: { multisign: true, signers: [u.accounts[0].address] },
+      });
+      await post(`/sandbox/payloads/${d!.uuid}/sign`);
+      expect((await signerOf(d!.uuid)).signer.Account).toBe(u.accounts[0].address);
+    });
     it('account not held by the user is refused', async () => {
       const u = (await post('/sandbox/users')).body;
       const c = await createFor(u.userToken);

@@ -265,7 +265,13 @@ export class XamanSandboxServer implements XamanSandbox {
         socket.destroy();
         return;
       }
-      const uuid = decodeURIComponent(m[1]);
+      let uuid: string;
+      try {
+        uuid = decodeURIComponent(m[1]);
+      } catch {
+        socket.destroy();
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onWsConnection(ws, uuid));
     });
   }
@@ -790,7 +796,12 @@ export class XamanSandboxServer implements XamanSandbox {
         );
       }
     } else {
-      account = user.accounts.find(allowed);
+      // Xaman's preselection (§6.1): only options.signers when set; otherwise the tx Account itself
+      // when the user holds it (a multisig account signing for itself!), else the first account.
+      const txAccount = p.requestJson.Account;
+      account =
+        (p.signers ? undefined : user.accounts.find((a) => a.address === txAccount)) ??
+        user.accounts.find(allowed);
       if (!account) {
         throw new XamanSandboxError(
           403,
@@ -1523,7 +1534,12 @@ export class XamanSandboxServer implements XamanSandbox {
   }
 
   private routeControl(method: string, path: string, body: Json): [number, unknown] {
-    const seg = path.split('/').slice(2).map(decodeURIComponent);
+    let seg: string[];
+    try {
+      seg = path.split('/').slice(2).map(decodeURIComponent);
+    } catch {
+      throw new XamanSandboxError(400, 'INVALID_PATH', 'Malformed percent-encoding in the path');
+    }
     const str = (k: string): string | undefined => {
       const v = body[k];
       if (v === undefined || v === null) return undefined;
