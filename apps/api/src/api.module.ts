@@ -11,6 +11,10 @@ import { HealthController } from './health/health.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuditLog } from '@app/persistence';
+import { CoordinatorModule } from '@app/coordinator';
+import { AccountsController } from './accounts/accounts.controller';
+import { ProposalsController } from './proposals/proposals.controller';
+import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -22,8 +26,15 @@ export class ApiModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(pinoParams(config, true)),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
+        CoordinatorModule.forRoot(),
       ],
-      controllers: [HealthController, ApiKeysController],
+      controllers: [
+        HealthController,
+        ApiKeysController,
+        AccountsController,
+        ProposalsController,
+        XamanWebhookController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -5,7 +5,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { buildDataSourceOptions } from '@app/persistence';
 import { pinoParams } from '../../api/src/common/logging';
-import { WORKER_JOBS } from './worker-job';
+import { CoordinatorModule } from '@app/coordinator';
+import {
+  COORDINATION_JOBS,
+  AdvanceSubmissionsJob,
+  DispatchSignRequestsJob,
+  ExpireProposalsJob,
+  PollPayloadsJob,
+} from './coordination.jobs';
+import { WORKER_JOBS, WorkerJob } from './worker-job';
 import { WorkerSchedulerService } from './worker-scheduler.service';
 
 /** The worker process: the only place ScheduleModule is imported. It serves no HTTP. */
@@ -19,8 +27,17 @@ export class WorkerModule {
         LoggerModule.forRoot(pinoParams(config, false)),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
         ScheduleModule.forRoot(),
+        CoordinatorModule.forRoot(),
       ],
-      providers: [WorkerSchedulerService, { provide: WORKER_JOBS, useValue: [] }],
+      providers: [
+        WorkerSchedulerService,
+        ...COORDINATION_JOBS,
+        {
+          provide: WORKER_JOBS,
+          inject: [DispatchSignRequestsJob, PollPayloadsJob, ExpireProposalsJob, AdvanceSubmissionsJob],
+          useFactory: (...jobs: WorkerJob[]) => jobs,
+        },
+      ],
     };
   }
 }

@@ -13,6 +13,11 @@ export interface AppConfig {
     /** The network this deployment serves; accounts must name it. */
     network: NetworkName;
     url: string;
+    /** The fastest ledger close rate expected (seconds): sizes LastLedgerSequence for a deadline. */
+    minSecondsPerLedger: number;
+    /** Fee = base x load x cushion x (1 + signatures), never above maxFeeDrops. */
+    feeCushion: number;
+    maxFeeDrops: number;
   };
   xaman: {
     apiKey: string;
@@ -23,6 +28,8 @@ export interface AppConfig {
     webhookMaxSkewSeconds: number;
     /** Minutes a sign request stays open in Xaman when the proposal does not say. */
     defaultExpireMinutes: number;
+    /** The polling fallback re-reads an open payload at most this often. */
+    pollIntervalMs: number;
   };
   security: {
     /** AES-256-GCM key for user_tokens at rest (32 bytes). */

@@ -22,7 +22,13 @@ describe('loadConfig', () => {
   it('accepts a complete production environment and fills documented defaults', () => {
     const config = loadConfig(VALID);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
-    expect(config.xrpl).toEqual({ network: 'mainnet', url: 'wss://xrplcluster.com' });
+    expect(config.xrpl).toEqual({
+      network: 'mainnet',
+      url: 'wss://xrplcluster.com',
+      minSecondsPerLedger: 3,
+      feeCushion: 1.2,
+      maxFeeDrops: 1_000_000,
+    });
     expect(config.xaman.endpoint).toBe('https://xumm.app');
     expect(config.security.tokenEncryptionKey).toHaveLength(32);
     expect(config.sandbox).toBe(false);
@@ -47,6 +53,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['WORKER_TICK_MS', '5'],
     ['SANDBOX_MODE', 'maybe'],
+    ['XRPL_FEE_CUSHION', '0.5'],
+    ['XAMAN_POLL_INTERVAL_MS', 'often'],
   ])('refuses a bad %s (%s) and names it', (variable, value) => {
     expect(problemsOf({ ...VALID, [variable]: value })).toContain(variable);
   });

@@ -48,6 +48,16 @@ class Reader {
     return Number(value);
   }
 
+  number(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.fail(name, `must be a number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -127,6 +137,9 @@ export function loadConfig(env: Env): AppConfig {
     xrpl: {
       network,
       url: r.url('XRPL_URL', ['ws:', 'wss:'], defaultXrplUrl),
+      minSecondsPerLedger: r.int('XRPL_MIN_SECONDS_PER_LEDGER', 3, 1, 60),
+      feeCushion: r.number('XRPL_FEE_CUSHION', 1.2, 1, 10),
+      maxFeeDrops: r.int('XRPL_MAX_FEE_DROPS', 1_000_000, 10, 100_000_000),
     },
     xaman: {
       apiKey: r.uuid('XAMAN_API_KEY'),
@@ -134,6 +147,7 @@ export function loadConfig(env: Env): AppConfig {
       endpoint: r.url('XAMAN_ENDPOINT', ['http:', 'https:'], 'https://xumm.app'),
       webhookMaxSkewSeconds: r.int('XAMAN_WEBHOOK_MAX_SKEW_SECONDS', 300, 1, 86_400),
       defaultExpireMinutes: r.int('XAMAN_DEFAULT_EXPIRE_MINUTES', 1440, 1, 43_200),
+      pollIntervalMs: r.int('XAMAN_POLL_INTERVAL_MS', 30_000, 100, 3_600_000),
     },
     security: {
       tokenEncryptionKey: r.key32('TOKEN_ENCRYPTION_KEY'),

@@ -77,6 +77,20 @@ export class ApiErrorFilter implements ExceptionFilter {
         ...(exception.details !== undefined ? { details: exception.details } : {}),
       };
     }
+    // Adapter errors with a known code (XRPL_UNAVAILABLE, XAMAN_API_ERROR): the upstream is down.
+    const coded = exception as { code?: unknown; message?: unknown };
+    if (
+      exception instanceof Error &&
+      typeof coded.code === 'string' &&
+      ERROR_STATUS[coded.code] !== undefined
+    ) {
+      return {
+        statusCode: ERROR_STATUS[coded.code]!,
+        code: coded.code,
+        message: exception.message,
+        requestId,
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { AccountsService } from '@app/domain';
+import { NETWORK_NAMES } from '@app/config';
+import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
+import { CurrentKey } from '../auth/current-key.decorator';
+import { actorOf } from '../common/actor';
+import { UuidParam } from '../common/params';
+import { ApiException } from '../common/api-error.filter';
+
+export class RegisterAccountDto {
+  @IsString()
+  @Length(25, 35)
+  address!: string;
+
+  @IsString()
+  @IsIn(NETWORK_NAMES, { message: `network must be one of ${NETWORK_NAMES.join(', ')}` })
+  network!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  label?: string;
+}
+
+export class UpdateSignerDto {
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @Length(1, 200)
+  label?: string | null;
+
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+    message: 'userToken must be a Xaman user_token (a UUID)',
+  })
+  userToken?: string | null;
+}
+
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
+  @Post()
+  @RequireRole('admin')
+  register(
+    @Body() body: RegisterAccountDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    return this.accounts.register(body, actorOf(key, req.id));
+  }
+
+  @Get()
+  async list() {
+    return { items: await this.accounts.list() };
+  }
+
+  @Get(':id')
+  get(@UuidParam('id') id: string) {
+    return this.accounts.get(id);
+  }
+
+  @Post(':id/refresh')
+  @HttpCode(200)
+  @RequireRole('admin')
+  refresh(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+    return this.accounts.refresh(id, actorOf(key, req.id));
+  }
+
+  /** A signer's label and Xaman user_token (stored encrypted; never returned). */
+  @Put(':id/signers/:address')
+  @RequireRole('admin')
+  updateSigner(
+    @UuidParam('id') id: string,
+    @Param('address') address: string,
+    @Body() body: UpdateSignerDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    if (body.label === undefined && body.userToken === undefined) {
+      throw new ApiException('VALIDATION_FAILED', 'Send label and/or userToken.', {
+        fields: [{ field: 'label' }, { field: 'userToken' }],
+      });
+    }
+    return this.accounts.updateSigner(id, address, body, actorOf(key, req.id));
+  }
+}

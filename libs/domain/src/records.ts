@@ -1,0 +1,149 @@
+/** Stored shapes, as the domain sees them (the persistence entities have the same fields). */
+
+export const PROPOSAL_STATES = [
+  'collecting',
+  'quorum_reached',
+  'submitted',
+  'succeeded',
+  'failed',
+  'expired',
+  'cancelled',
+  'rejected',
+  'superseded',
+  'invalidated',
+] as const;
+export type ProposalState = (typeof PROPOSAL_STATES)[number];
+export const OPEN_PROPOSAL_STATES: readonly ProposalState[] = ['collecting', 'quorum_reached', 'submitted'];
+
+export const REQUEST_STATES = [
+  'queued',
+  'created',
+  'opened',
+  'signed',
+  'rejected',
+  'refused',
+  'expired',
+  'cancelled',
+  'failed',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+/** A request whose payload may still be resolved by the signer. */
+export const LIVE_REQUEST_STATES: readonly RequestState[] = ['queued', 'created', 'opened'];
+
+export interface Actor {
+  type: 'api_key' | 'xaman' | 'worker' | 'system';
+  id: string | null;
+  requestId?: string | null;
+}
+
+export interface SignerListSnapshot {
+  quorum: number;
+  entries: { account: string; weight: number }[];
+  ledgerIndex: number;
+  /** Each signer's key facts when the proposal was made (master disabled, RegularKey, funded). */
+  facts?: Record<string, { funded: boolean; masterDisabled: boolean; regularKey: string | null }>;
+}
+
+export interface AccountRecord {
+  id: string;
+  network: string;
+  address: string;
+  label: string | null;
+  signerQuorum: number;
+  signerListLedgerIndex: number;
+  signerListReadAt: Date;
+  masterDisabled: boolean;
+  regularKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SignerRecord {
+  id: string;
+  accountId: string;
+  address: string;
+  weight: number;
+  inSignerList: boolean;
+  label: string | null;
+  userTokenCiphertext: string | null;
+  userTokenExpiresAt: Date | null;
+  enrolmentState: 'none' | 'pending' | 'enrolled' | 'expired';
+  funded: boolean;
+  masterDisabled: boolean;
+  regularKey: string | null;
+  keyFactsLedgerIndex: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProposalRecord {
+  id: string;
+  accountId: string;
+  state: ProposalState;
+  transactionType: string;
+  txTemplate: Record<string, unknown>;
+  preparedTx: Record<string, unknown>;
+  preparedTxHex: string;
+  sequence: number;
+  ticketSequence: number | null;
+  feeDrops: number;
+  maxSignatures: number;
+  lastLedgerSequence: number;
+  signerQuorum: number;
+  signerListSnapshot: SignerListSnapshot;
+  deadline: Date;
+  instruction: string | null;
+  createdBy: string | null;
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
+  combinedBlob: string | null;
+  combinedHash: string | null;
+  submitAttempts: number;
+  lastSubmitResult: string | null;
+  submittedAt: Date | null;
+  submittedLedgerIndex: number | null;
+  resultCode: string | null;
+  resultLedgerIndex: number | null;
+  resultHash: string | null;
+  deliveredAmount: unknown;
+  finalReason: string | null;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SignatureRequestRecord {
+  id: string;
+  proposalId: string;
+  signerId: string;
+  signerAddress: string;
+  attempt: number;
+  state: RequestState;
+  customIdentifier: string;
+  xamanPayloadUuid: string | null;
+  pushed: boolean | null;
+  signLink: string | null;
+  qrPng: string | null;
+  createAttempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  blobHex: string | null;
+  blobTxid: string | null;
+  refusalCode: string | null;
+  refusalDetail: string | null;
+  resolvedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SignatureRecord {
+  id: string;
+  proposalId: string;
+  signatureRequestId: string;
+  signerAddress: string;
+  signingPubKey: string;
+  txnSignature: string;
+  keyType: 'master' | 'regular';
+  weight: number;
+  createdAt: Date;
+}

@@ -1,0 +1,20 @@
+/** The knobs of the coordination flow, filled from @app/config by the wiring. */
+export interface CoordinatorSettings {
+  /** The network this deployment serves (accounts must name it). */
+  network: string;
+  /** Xaman `force_network` for this network, or null (the sandbox network has none). */
+  forceNetwork: string | null;
+  defaultExpireMinutes: number;
+  maxExpireMinutes: number;
+  /** Fastest close rate expected, to size LastLedgerSequence for the deadline. */
+  minSecondsPerLedger: number;
+  lastLedgerMargin: number;
+  feeCushion: number;
+  maxFeeDrops: number;
+  /** Xaman payload creation: lease per attempt and back-off bounds. */
+  dispatchLeaseMs: number;
+  dispatchBackoffBaseMs: number;
+  dispatchBackoffMaxMs: number;
+  /** Open payloads are re-read at most this often by the polling fallback. */
+  pollIntervalMs: number;
+}

@@ -1,0 +1,69 @@
+export interface CreatePayloadRequest {
+  txjson: Record<string, unknown>;
+  /** The signer's Xaman user_token, for a push; omitted: sign link / QR only. */
+  userToken?: string | null;
+  /** The only account allowed to sign (Xaman `options.signers`). */
+  signer: string;
+  expireMinutes: number;
+  forceNetwork?: string | null;
+  /** Unique per application forever, at most 40 characters. */
+  identifier: string;
+  instruction?: string | null;
+  blob?: Record<string, unknown>;
+}
+
+export interface CreatedPayloadView {
+  uuid: string;
+  pushed: boolean;
+  signLink: string;
+  qrPng: string | null;
+}
+
+/** The fields of a Xaman payload the service acts on (re-read from the API, never from a webhook). */
+export interface PayloadView {
+  uuid: string;
+  identifier: string | null;
+  multisign: boolean;
+  resolved: boolean;
+  signed: boolean;
+  cancelled: boolean;
+  expired: boolean;
+  opened: boolean;
+  signers: string[] | null;
+  hex: string | null;
+  txid: string | null;
+  /** The signer's address (Xaman's naming: `multisign_account`). */
+  multisignAccount: string | null;
+  /** The transaction's Account (the multisig account). */
+  account: string | null;
+  resolvedAt: string | null;
+  issuedUserToken: string | null;
+}
+
+export type CancelReason =
+  'OK' | 'ALREADY_CANCELLED' | 'ALREADY_RESOLVED' | 'ALREADY_OPENED' | 'ALREADY_EXPIRED';
+
+/** Xaman as the domain needs it; implemented by @app/xaman over xumm-sdk. */
+export interface XamanPort {
+  createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
+  getPayload(uuid: string): Promise<PayloadView>;
+  getPayloadByIdentifier(identifier: string): Promise<PayloadView | null>;
+  cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }>;
+  watchPayload(uuid: string, onChange: (event: 'opened' | 'resolved' | 'expired') => void): { close(): void };
+}
+
+/**
+ * A Xaman API failure. `retryable` failures (rate limit, network, 5xx) are queued and retried
+ * with back-off; others are final for that request.
+ */
+export class XamanApiError extends Error {
+  readonly code = 'XAMAN_API_ERROR';
+  constructor(
+    message: string,
+    readonly xamanCode: number | null,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'XamanApiError';
+  }
+}

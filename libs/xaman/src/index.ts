@@ -1,0 +1,2 @@
+export * from './xaman.gateway';
+export * from './webhook-signature';

@@ -1,0 +1,192 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { AppConfig, loadConfig } from '@app/config';
+import { ApiKeyStore } from '@app/persistence';
+import {
+  LedgerSandbox,
+  MultisigSetup,
+  MultisigSpec,
+  SANDBOX_XAMAN_API_KEY,
+  SANDBOX_XAMAN_API_SECRET,
+  setUpMultisigAccount,
+  startLedgerSandbox,
+  startXamanSandbox,
+  XamanSandbox,
+} from '@app/sandbox';
+import { createApiApp } from '../../apps/api/src/api.app';
+import { createWorkerApp } from '../../apps/worker/src/worker.app';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface FlowEnv {
+  ledger: LedgerSandbox;
+  xaman: XamanSandbox;
+  db: TestDatabase;
+  api: INestApplication;
+  worker: INestApplicationContext | null;
+  url: string;
+  config: AppConfig;
+  adminKey: string;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { key?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Registers a sandbox multisig set-up through the REST API, with every signer's user token. */
+  register(setup: MultisigSetup): Promise<string>;
+  setUp(spec: MultisigSpec): Promise<MultisigSetup>;
+  waitForProposal(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
+  rowCounts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export async function waitUntil<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
+  );
+}
+
+/**
+ * The whole service against both sandboxes over real sockets: the real API and worker apps, a real
+ * PostgreSQL, xumm-sdk and xrpl.Client. Webhooks from the Xaman sandbox reach the API.
+ */
+export async function startFlow(
+  options: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<FlowEnv> {
+  const ledger = await startLedgerSandbox({ port: 0, closeIntervalMs: 250 });
+  const xaman = await startXamanSandbox({
+    port: 0,
+    apiKey: SANDBOX_XAMAN_API_KEY,
+    apiSecret: SANDBOX_XAMAN_API_SECRET,
+    webhookRetryDelaysMs: [100, 200, 400, 800],
+    keepaliveIntervalMs: 1000,
+  });
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    XRPL_NETWORK: 'sandbox',
+    SANDBOX_MODE: 'true',
+    XRPL_URL: ledger.url,
+    XRPL_MIN_SECONDS_PER_LEDGER: '1',
+    XAMAN_API_KEY: SANDBOX_XAMAN_API_KEY,
+    XAMAN_API_SECRET: SANDBOX_XAMAN_API_SECRET,
+    XAMAN_ENDPOINT: xaman.url,
+    XAMAN_POLL_INTERVAL_MS: '1000',
+    TOKEN_ENCRYPTION_KEY: 'cd'.repeat(32),
+    WORKER_TICK_MS: '250',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...options.env,
+  });
+  const api = await createApiApp(config);
+  await api.listen(0, '127.0.0.1');
+  const url = await api.getUrl();
+  xaman.setWebhookUrl(`${url}/v1/webhooks/xaman`);
+  const worker = options.worker === false ? null : await createWorkerApp(config);
+  const adminKey = (await new ApiKeyStore(db.dataSource).issue('e2e admin', 'admin', null)).key;
+
+  const call: FlowEnv['call'] = async (method, path, body, opts = {}) => {
+    const key = opts.key === undefined ? adminKey : opts.key;
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...opts.headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+
+  const env: FlowEnv = {
+    ledger,
+    xaman,
+    db,
+    api,
+    worker,
+    url,
+    config,
+    adminKey,
+    call,
+    async setUp(spec) {
+      return setUpMultisigAccount(ledger, xaman, spec);
+    },
+    async register(setup) {
+      const registered = await call('POST', '/v1/accounts', {
+        address: setup.account.address,
+        network: 'sandbox',
+        label: 'treasury',
+      });
+      if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
+      for (const signer of setup.signers) {
+        const put = await call('PUT', `/v1/accounts/${registered.body.id}/signers/${signer.address}`, {
+          userToken: signer.userToken,
+        });
+        if (put.status !== 200) throw new Error(`signer token failed: ${JSON.stringify(put.body)}`);
+      }
+      return registered.body.id as string;
+    },
+    async waitForProposal(id, predicate, timeoutMs = 20_000) {
+      let last: any;
+      try {
+        return await waitUntil(
+          async () => {
+            last = (await call('GET', `/v1/proposals/${id}`)).body;
+            return predicate(last) ? last : undefined;
+          },
+          timeoutMs,
+          `proposal ${id}`,
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(last, null, 1)}`);
+      }
+    },
+    async rowCounts() {
+      const rows = await db.dataSource.query<{ t: string; n: number }[]>(`
+        SELECT 'accounts' AS t, count(*)::int AS n FROM accounts UNION ALL
+        SELECT 'signers', count(*)::int FROM signers UNION ALL
+        SELECT 'proposals', count(*)::int FROM proposals UNION ALL
+        SELECT 'signature_requests', count(*)::int FROM signature_requests UNION ALL
+        SELECT 'signatures', count(*)::int FROM signatures UNION ALL
+        SELECT 'audit_events', count(*)::int FROM audit_events UNION ALL
+        SELECT 'api_keys', count(*)::int FROM api_keys UNION ALL
+        SELECT 'xaman_webhook_receipts', count(*)::int FROM xaman_webhook_receipts`);
+      return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+    },
+    async close() {
+      await worker?.close();
+      await api.close();
+      await xaman.close();
+      await ledger.close();
+      await db.destroy();
+    },
+  };
+  return env;
+}
+
+/** A plain XRP payment template to a fresh destination. */
+export function payment(destination: string, drops: string): Record<string, unknown> {
+  return { TransactionType: 'Payment', Destination: destination, Amount: drops };
+}
