@@ -361,3 +361,22 @@ describe('verifySignerBlob throws for caller mistakes', () => {
     ).toThrow(expect.objectContaining({ code: 'PREPARED_INCONSISTENT' }));
   });
 });
+
+describe('verifySignerBlob edge encodings', () => {
+  it('takes a Signer whose TxnSignature needs a 2-byte length prefix through the fast parser and refuses the signature', () => {
+    const good = {
+      Account: bob.classicAddress,
+      SigningPubKey: bob.publicKey,
+      TxnSignature: rawSignature(txOf(prepared), bob, bob.classicAddress),
+    };
+    const blob = blobWithSigner(txOf(prepared), { ...good, TxnSignature: 'AB'.repeat(200) });
+    expect(codeOf(verifyAs(blob, bob.classicAddress))).toBe('SIGNATURE_MALFORMED');
+  });
+
+  it('refuses a blob larger than 1 MB without decoding it', () => {
+    expect(verifyAs('AB'.repeat(1024 * 1024 + 1), alice.classicAddress)).toMatchObject({
+      ok: false,
+      code: 'BLOB_MALFORMED',
+    });
+  });
+});

@@ -33,6 +33,9 @@ import { encodeAccountID } from 'ripple-address-codec';
  */
 export const verifiedHere = new WeakMap<VerifiedSignature, string>();
 
+/** rippled refuses transactions above 1 MB; nothing larger is worth decoding. */
+const MAX_BLOB_HEX_LENGTH = 2 * 1024 * 1024;
+
 function refusal(code: BlobRefusalCode, message: string, details?: Record<string, unknown>): BlobRefusal {
   return details === undefined ? { ok: false, code, message } : { ok: false, code, message, details };
 }
@@ -181,6 +184,11 @@ export function verifySignerBlob(
   checkSignerFacts(ctx.signerFacts);
   const layout = preparedBytes(prepared);
 
+  if (typeof blobHex === 'string' && blobHex.length > MAX_BLOB_HEX_LENGTH) {
+    return refusal('BLOB_MALFORMED', 'blob is larger than any transaction rippled accepts', {
+      bytes: blobHex.length / 2,
+    });
+  }
   const blob = hexToBytes(blobHex);
   if (blob === null) return refusal('BLOB_MALFORMED', 'blob is not an even-length hex string');
 
