@@ -85,6 +85,37 @@ describe('Xaman sandbox: control API', () => {
       const byId = await http(sandbox.url, 'GET', `/sandbox/users/${r.body.userId}`);
       expect(byId.body.userId).toBe(r.body.userId);
     });
+    it('accounts and regular keys can be added or changed later', async () => {
+      const u = (await post('/sandbox/users')).body;
+      const extra = Wallet.generate();
+      const added = await post(`/sandbox/users/${u.userToken}/accounts`, { seed: extra.seed });
+      expect(added.status).toBe(201);
+      expect(added.body.accounts.map((a: any) => a.address)).toEqual([
+        u.accounts[0].address,
+        extra.classicAddress,
+      ]);
+      const rk = Wallet.generate();
+      const set = await put(`/sandbox/users/${u.userToken}/accounts/${extra.classicAddress}/regular-key`, {
+        seed: rk.seed,
+      });
+      expect(set.status).toBe(200);
+      expect(set.body.accounts[1].regularKey.address).toBe(rk.classicAddress);
+      const c = await createFor(u.userToken, [extra.classicAddress]);
+      await post(`/sandbox/payloads/${c.uuid}/sign`, { useRegularKey: true });
+      expect((await signerOf(c.uuid)).signer).toMatchObject({
+        Account: extra.classicAddress,
+        SigningPubKey: rk.publicKey,
+      });
+      const cleared = await put(
+        `/sandbox/users/${u.userToken}/accounts/${extra.classicAddress}/regular-key`,
+        {
+          seed: null,
+        },
+      );
+      expect(cleared.body.accounts[1].regularKey).toBeNull();
+      const missing = await put(`/sandbox/users/${u.userToken}/accounts/${DEST}/regular-key`, { seed: null });
+      expect([missing.status, missing.body.error.code]).toEqual([404, 'ACCOUNT_NOT_OWNED']);
+    });
     it('refuses bad input with 4xx JSON errors', async () => {
       const bad = await post('/sandbox/users', { accounts: [{ seed: 'nope' }] });
       expect([bad.status, bad.body.error.code]).toEqual([400, 'INVALID_SEED']);

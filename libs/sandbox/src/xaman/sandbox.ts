@@ -434,6 +434,29 @@ export class XamanSandboxServer implements XamanSandbox {
     return this.userInfo(user);
   }
 
+  addAccount(userTokenOrId: string, input: XamanSandboxAccountInput = {}): XamanSandboxUserInfo {
+    const user = this.findUser(userTokenOrId);
+    const account = this.buildAccount(input);
+    if (this.userOwning(account.address)) {
+      throw new XamanSandboxError(
+        409,
+        'ACCOUNT_TAKEN',
+        `Account ${account.address} already belongs to a sandbox user`,
+      );
+    }
+    user.accounts.push(account);
+    return this.userInfo(user);
+  }
+
+  setRegularKey(userTokenOrId: string, address: string, regularKeySeed: string | null): XamanSandboxUserInfo {
+    const user = this.findUser(userTokenOrId);
+    const account = user.accounts.find((a) => a.address === address);
+    if (!account)
+      throw new XamanSandboxError(404, 'ACCOUNT_NOT_OWNED', `The user holds no account ${address}`);
+    account.regular = regularKeySeed === null ? null : walletFromSeed(regularKeySeed, 'regularKeySeed');
+    return this.userInfo(user);
+  }
+
   getUser(userTokenOrId: string): XamanSandboxUserInfo {
     return this.userInfo(this.findUser(userTokenOrId));
   }
@@ -1615,6 +1638,28 @@ export class XamanSandboxServer implements XamanSandbox {
         (method === 'PUT' || method === 'POST')
       ) {
         return [200, this.setBehaviour(b, body as unknown as XamanBehaviour)];
+      }
+      if (b !== undefined && c === 'accounts' && seg.length === 3 && method === 'POST') {
+        const input: XamanSandboxAccountInput = {};
+        const seed = str('seed');
+        const regularKeySeed = str('regularKeySeed');
+        if (seed !== undefined) input.seed = seed;
+        if (regularKeySeed !== undefined) input.regularKeySeed = regularKeySeed;
+        if (body.algorithm === 'secp256k1' || body.algorithm === 'ed25519') input.algorithm = body.algorithm;
+        return [201, this.addAccount(b, input)];
+      }
+      if (
+        b !== undefined &&
+        c === 'accounts' &&
+        seg.length === 5 &&
+        seg[4] === 'regular-key' &&
+        method === 'PUT'
+      ) {
+        const seed = body.seed;
+        if (seed !== null && typeof seed !== 'string') {
+          throw new XamanSandboxError(400, 'INVALID_BODY', 'seed must be a seed string or null');
+        }
+        return [200, this.setRegularKey(b, seg[3] ?? '', seed)];
       }
       if (b !== undefined && c === 'expire-token' && seg.length === 3 && method === 'POST') {
         return [200, this.expireUserToken(b)];

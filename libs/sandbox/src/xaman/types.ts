@@ -190,6 +190,10 @@ export interface XamanSandbox {
 
   createUser(input?: XamanSandboxCreateUserInput): XamanSandboxUserInfo;
   getUser(userTokenOrId: string): XamanSandboxUserInfo;
+  /** Give the user one more account (generated when no seed). */
+  addAccount(userTokenOrId: string, input?: XamanSandboxAccountInput): XamanSandboxUserInfo;
+  /** Set (seed) or remove (null) the regular key the wallet holds for one of the user's accounts. */
+  setRegularKey(userTokenOrId: string, address: string, regularKeySeed: string | null): XamanSandboxUserInfo;
   setBehaviour(userTokenOrId: string, behaviour: XamanBehaviour): XamanSandboxUserInfo;
   setDefaultBehaviour(behaviour: XamanBehaviour): void;
   /** Make the user's current token expire now (as 30 days without interaction would). */
