@@ -245,7 +245,6 @@ function preflight(tx: TxJson, env: EngineEnv): string {
   if (!isValidAddress(tx.Account) || accountIdHex(tx.Account) === '0'.repeat(40)) {
     return 'temBAD_SRC_ACCOUNT';
   }
-  if (u32(tx.Sequence) !== 0 && tx.TicketSequence !== undefined) return 'temSEQ_AND_TICKET';
   const fee = dropsOf(tx.Fee);
   if (fee === undefined || fee < 0n || fee > 100_000_000_000_000_000n) return 'temBAD_FEE';
   const spk = tx.SigningPubKey as string;
@@ -325,10 +324,8 @@ function preflightSignerListSet(tx: TxJson, flags: number): string {
   const quorum = u32(tx.SignerQuorum) ?? 0;
   const entries = Array.isArray(tx.SignerEntries) ? (tx.SignerEntries as SignerEntryJson[]) : undefined;
   if (quorum === 0 && entries === undefined) return 'tesSUCCESS'; // destroy
-  if (quorum === 0 || entries === undefined) {
-    // rippled: "Malformed transaction: Invalid signer set list format."
-    return entries !== undefined ? 'temBAD_QUORUM' : 'temMALFORMED';
-  }
+  // SetSignerList::determineOperation: neither "set" (quorum + entries) nor "destroy".
+  if (quorum === 0 || entries === undefined) return 'temMALFORMED';
   if (entries.length < 1 || entries.length > MAX_SIGNER_ENTRIES) return 'temMALFORMED';
   const sorted = [...entries].sort((a, b) =>
     compareHex(accountIdHex(a.SignerEntry.Account), accountIdHex(b.SignerEntry.Account)),
@@ -358,6 +355,8 @@ function checkSeqProxy(state: LedgerState, tx: TxJson): string {
   if (!acct) return 'terNO_ACCOUNT';
   const sp = seqProxyOf(tx);
   if (sp.kind === 'seq') {
+    // Transactor::checkSeqProxy: a non-zero Sequence together with a TicketSequence
+    if (tx.TicketSequence !== undefined) return 'temSEQ_AND_TICKET';
     if (acct.Sequence < sp.value) return 'terPRE_SEQ';
     if (acct.Sequence > sp.value) return 'tefPAST_SEQ';
   } else {
