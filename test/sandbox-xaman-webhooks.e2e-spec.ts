@@ -50,6 +50,22 @@ describe('Xaman sandbox: webhooks', () => {
     expect(XAMAN_WEBHOOK_RETRY_DELAYS_MS).toEqual([10_000, 60_000, 600_000, 600_000]);
   });
 
+  it('by default the sandbox schedules retries 10 s, 60 s, 600 s, 600 s apart (delivery log)', async () => {
+    const { sandbox, hook } = await setup([500], { webhookRetryDelaysMs: undefined });
+    const user = sandbox.createUser();
+    const c = await sdk.payload.create({ txjson: tx(), user_token: user.userToken! });
+    sandbox.sign(c!.uuid);
+    await waitFor(() => sandbox.webhookDeliveries().length === 1);
+    await sleep(100);
+    expect(hook.received).toHaveLength(1);
+    expect(sandbox.webhookDeliveries()[0]).toMatchObject({
+      attempt: 1,
+      status: 500,
+      ok: false,
+      retryInMs: 10_000,
+    });
+  });
+
   it('on sign: headers, compact body and HMAC-SHA1 keyed with the secret minus its FIRST hyphen', async () => {
     const { sandbox, hook } = await setup();
     const user = sandbox.createUser();
@@ -172,12 +188,12 @@ describe('Xaman sandbox: webhooks', () => {
     [30, 60, 90, 90].forEach((d, i) => expect(gaps[i]).toBeGreaterThanOrEqual(d - 5));
     expect(hook.received[0]!.at - start).toBeLessThan(1000);
     const log = sandbox.webhookDeliveries();
-    expect(log.map((d) => [d.attempt, d.status, d.ok])).toEqual([
-      [1, 500, false],
-      [2, 404, false],
-      [3, 302, false],
-      [4, 503, false],
-      [5, 500, false],
+    expect(log.map((d) => [d.attempt, d.status, d.ok, d.retryInMs])).toEqual([
+      [1, 500, false, 30],
+      [2, 404, false, 60],
+      [3, 302, false, 90],
+      [4, 503, false, 90],
+      [5, 500, false, null],
     ]);
   });
 

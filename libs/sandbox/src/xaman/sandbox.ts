@@ -1070,6 +1070,7 @@ export class XamanSandboxServer implements XamanSandbox {
       body,
       status: null,
       ok: false,
+      retryInMs: null,
     };
     const abort = new AbortController();
     this.aborts.add(abort);
@@ -1080,11 +1081,11 @@ export class XamanSandboxServer implements XamanSandbox {
       entry.status = status;
       entry.ok = status !== null && XAMAN_WEBHOOK_SUCCESS_CODES.includes(status);
       if (error !== undefined) entry.error = error;
+      const delay = entry.ok ? undefined : this.retryDelays[attempt - 1];
+      entry.retryInMs = delay ?? null;
       this.deliveries.push(entry);
       this.log('webhook attempt', { payloadUuid, attempt, status, error });
-      if (entry.ok || this.closed) return;
-      const delay = this.retryDelays[attempt - 1];
-      if (delay === undefined) return;
+      if (delay === undefined || this.closed) return;
       this.later(delay, () => this.deliverWebhook(payloadUuid, url, data, attempt + 1));
     };
     fetch(url, { method: 'POST', headers, body, signal: abort.signal })

@@ -27,6 +27,8 @@ export interface XamanWebhookDelivery {
   error?: string;
   /** 200, 201 or 204 (Xaman's success codes). */
   ok: boolean;
+  /** Delay before the next attempt, or null when there is none (success or last attempt). */
+  retryInMs: number | null;
 }
 
 /** The body Xaman POSTs on a resolve (reference §8.4, xumm-sdk `XummWebhookBody`). */
