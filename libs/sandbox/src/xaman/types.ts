@@ -143,7 +143,7 @@ export interface XamanSandboxFault {
   shape: 'soft' | 'hard';
   /** Soft error code (default 500). */
   code?: number;
-  /** HTTP status (default 400 for soft with code < 500 ... see docs; hard: 500). */
+  /** HTTP status of a soft error (default: `code` when it is 400–599, else 400). Hard errors are always 500. */
   httpStatus?: number;
   /** Hard error message (default "Sandbox injected fault"). */
   message?: string;
