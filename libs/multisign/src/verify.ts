@@ -1,5 +1,5 @@
 import { decode, encode } from 'ripple-binary-codec';
-import { activeCryptoBackend } from './crypto-backend';
+import { activeCryptoBackend, type CryptoBackend } from './crypto-backend';
 import { type BlobRefusalCode, MultisignError } from './multisign.errors';
 import type {
   BlobRefusal,
@@ -288,6 +288,7 @@ function verifySignerFields(
 export function checkSignatureCrypto(
   layout: PreparedBytes,
   signer: SignerBytes,
+  backend: CryptoBackend = activeCryptoBackend(),
 ): { readonly algorithm: 'ed25519' | 'secp256k1' } | BlobRefusal {
   const algorithm = publicKeyAlgorithm(signer.signingPubKey);
   if (algorithm === null) {
@@ -299,7 +300,6 @@ export function checkSignatureCrypto(
       },
     );
   }
-  const backend = activeCryptoBackend();
   const message = Buffer.concat([layout.multisignPrefix, signer.accountId]);
   if (algorithm === 'ed25519') {
     if (!isCanonicalEd25519Signature(signer.txnSignature)) {
