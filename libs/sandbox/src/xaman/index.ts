@@ -4,7 +4,7 @@
  */
 export { startXamanSandbox, XamanSandboxError, XamanSandboxServer } from './sandbox';
 export {
-  signPayloadTransaction,
+  signPayloadTransaction as signXamanPayloadTransaction,
   type SignInput as XamanSignInput,
   type SignedBlob as XamanSignedBlob,
 } from './signing';
