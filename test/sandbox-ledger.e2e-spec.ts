@@ -11,6 +11,7 @@ import {
   TransactionStream,
   Wallet,
   getBalanceChanges,
+  multisign,
 } from 'xrpl';
 
 import { GENESIS, TER_CODES, startLedgerSandbox } from '@app/sandbox';
@@ -91,6 +92,72 @@ describe('ledger sandbox: happy path with xrpl.js only', () => {
     const changes = getBalanceChanges(res.result.meta as never);
     expect(changes.map((c) => c.account).sort()).toEqual([ms.address, dest.address].sort());
   });
+
+  it('xrpl.js alone: fund from genesis, SignerListSet, autofill(tx, n), sign(tx, true), multisign, submitAndWait', async () => {
+    h = await startHarness({ closeIntervalMs: 100 });
+    const { client } = h;
+    const genesis = Wallet.fromSeed(GENESIS.seed);
+    const ms = newWallet();
+    const [s1, s2, s3] = [newWallet('ed25519'), newWallet(), newWallet()];
+    const dest = newWallet();
+    for (const w of [ms, s1]) {
+      const funded = await client.submitAndWait(
+        {
+          TransactionType: 'Payment',
+          Account: genesis.address,
+          Destination: w.address,
+          Amount: String(100 * XRP),
+        },
+        { wallet: genesis, autofill: true },
+      );
+      expect((funded.result.meta as { TransactionResult: string }).TransactionResult).toBe('tesSUCCESS');
+    }
+    const sls = await client.submitAndWait(
+      {
+        TransactionType: 'SignerListSet',
+        Account: ms.address,
+        SignerQuorum: 3,
+        SignerEntries: [
+          { SignerEntry: { Account: s1.address, SignerWeight: 2 } },
+          { SignerEntry: { Account: s2.address, SignerWeight: 1 } },
+          { SignerEntry: { Account: s3.address, SignerWeight: 1 } },
+        ],
+      },
+      { wallet: ms, autofill: true },
+    );
+    expect((sls.result.meta as { TransactionResult: string }).TransactionResult).toBe('tesSUCCESS');
+    const tx = await client.autofill(
+      {
+        TransactionType: 'Payment',
+        Account: ms.address,
+        Destination: dest.address,
+        Amount: String(30 * XRP),
+      },
+      2,
+    );
+    const combined = multisign([s3.sign(tx, true).tx_blob, s1.sign(tx, true).tx_blob]); // s2 unfunded (phantom) not needed
+    const res = await client.submitAndWait(combined);
+    expect(res.result.validated).toBe(true);
+    expect((res.result.meta as { TransactionResult: string }).TransactionResult).toBe('tesSUCCESS');
+    expect(await client.getXrpBalance(dest.address)).toBe(30);
+
+    // a tec result is validated too: submitAndWait resolves with it
+    const tooMuch = await client.autofill(
+      {
+        TransactionType: 'Payment',
+        Account: ms.address,
+        Destination: dest.address,
+        Amount: String(1_000 * XRP),
+      },
+      2,
+    );
+    const failed = await client.submitAndWait(
+      multisign([s1.sign(tooMuch, true).tx_blob, s2.sign(tooMuch, true).tx_blob]),
+    );
+    expect((failed.result.meta as { TransactionResult: string }).TransactionResult).toBe(
+      'tecUNFUNDED_PAYMENT',
+    );
+  }, 20_000);
 
   it('starts like rippled --standalone: genesis holds 100 billion XRP; fund() is a real Payment', async () => {
     h = await startHarness();
@@ -516,6 +583,14 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     expect(e).toMatchObject({ error: 'unknownCmd', error_code: 32 });
     const v1 = await rpcError(h.client.request({ command: 'server_info', api_version: 1 }));
     expect(v1.error).toBe('invalid_API_version');
+    const signAndSubmit = await rpcError(
+      h.client.request({
+        command: 'submit',
+        tx_json: { TransactionType: 'AccountSet' },
+        secret: 'x',
+      } as never),
+    );
+    expect(signAndSubmit.error).toBe('notSupported');
   });
 
   it('result codes come from ripple-binary-codec definitions', () => {

@@ -881,6 +881,12 @@ class LedgerSandboxImpl implements LedgerSandbox {
       case 'account_tx':
         return this.accountTx(req);
       case 'submit':
+        if (req.tx_blob === undefined && req.tx_json !== undefined) {
+          throw new RpcError(
+            'notSupported',
+            'Sign-and-submit is not supported by the ledger sandbox: submit a signed tx_blob.',
+          );
+        }
         return this.doSubmit(req.tx_blob, req.fail_hard === true);
       case 'tx':
         return this.txCmd(req);
