@@ -29,8 +29,11 @@ import {
 } from '../../libs/multisign/test/multisign.fixtures';
 
 interface Measurement {
+  /** Wall-clock time per operation. */
   readonly msPerOp: number;
   readonly opsPerSecond: number;
+  /** Process CPU time (user + system) per operation: less sensitive to other load on a shared box. */
+  readonly cpuMsPerOp: number;
   readonly iterations: number;
 }
 
@@ -40,19 +43,21 @@ interface Measurement {
  */
 function compare(
   ours: () => unknown,
-  plain: (() => unknown) | null,
+  plain: () => unknown,
   totalMs = 3000,
 ): { ours: Measurement; plain: Measurement } {
-  const sides = [ours, plain].filter((w): w is () => unknown => w !== null);
+  const sides = [ours, plain];
   for (const work of sides) {
     const warmUntil = performance.now() + 150;
     while (performance.now() < warmUntil) work();
   }
   const ops = [0, 0];
   const ns = [0n, 0n];
+  const cpuMicros = [0, 0];
   const deadline = performance.now() + totalMs;
-  while (performance.now() < deadline || ops[0]! < 20 || (plain !== null && ops[1]! < 20)) {
+  while (performance.now() < deadline || ops[0]! < 20 || ops[1]! < 20) {
     sides.forEach((work, side) => {
+      const cpuStart = process.cpuUsage();
       const started = process.hrtime.bigint();
       const sliceEnd = started + 25_000_000n;
       let now = started;
@@ -62,27 +67,38 @@ function compare(
         now = process.hrtime.bigint();
       } while (now < sliceEnd);
       ns[side]! += now - started;
+      const cpu = process.cpuUsage(cpuStart);
+      cpuMicros[side]! += cpu.user + cpu.system;
     });
   }
   const result = (side: number): Measurement => {
     const ms = Number(ns[side]!) / 1e6;
-    return { msPerOp: ms / ops[side]!, opsPerSecond: (ops[side]! * 1000) / ms, iterations: ops[side]! };
+    return {
+      msPerOp: ms / ops[side]!,
+      opsPerSecond: (ops[side]! * 1000) / ms,
+      cpuMsPerOp: cpuMicros[side]! / 1000 / ops[side]!,
+      iterations: ops[side]!,
+    };
   };
-  return { ours: result(0), plain: plain === null ? result(0) : result(1) };
+  return { ours: result(0), plain: result(1) };
 }
 
-const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(10);
+const fmt = (n: number, digits = 3) => n.toFixed(digits).padStart(9);
 
 function row(label: string, ours: Measurement, plain: Measurement, unit: 'ops' | 'ms'): void {
+  const cpuRatio = (plain.cpuMsPerOp / ours.cpuMsPerOp).toFixed(1);
   if (unit === 'ops') {
+    const cpuRate = (m: Measurement) => fmt(1000 / m.cpuMsPerOp, 0);
     console.log(
-      `${label.padEnd(44)} ours ${fmt(ours.opsPerSecond, 0)} /s  plain ${fmt(plain.opsPerSecond, 0)} /s  ` +
-        `ratio ${(ours.opsPerSecond / plain.opsPerSecond).toFixed(1)}x`,
+      `${label.padEnd(46)} ours ${fmt(ours.opsPerSecond, 0)}/s (per CPU-s ${cpuRate(ours)})  ` +
+        `plain ${fmt(plain.opsPerSecond, 0)}/s (per CPU-s ${cpuRate(plain)})  ` +
+        `ratio ${(ours.opsPerSecond / plain.opsPerSecond).toFixed(1)}x (CPU ${cpuRatio}x)`,
     );
   } else {
     console.log(
-      `${label.padEnd(44)} ours ${fmt(ours.msPerOp)} ms  plain ${fmt(plain.msPerOp)} ms  ` +
-        `ratio ${(plain.msPerOp / ours.msPerOp).toFixed(1)}x`,
+      `${label.padEnd(46)} ours ${fmt(ours.msPerOp)} ms (CPU ${fmt(ours.cpuMsPerOp)} ms)  ` +
+        `plain ${fmt(plain.msPerOp)} ms (CPU ${fmt(plain.cpuMsPerOp)} ms)  ` +
+        `ratio ${(plain.msPerOp / ours.msPerOp).toFixed(1)}x (CPU ${cpuRatio}x)`,
     );
   }
 }
