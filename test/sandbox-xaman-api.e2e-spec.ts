@@ -46,6 +46,20 @@ describe('Xaman sandbox: platform API transport, auth and errors', () => {
     expect(viaSdk.application.name).toBe('Xaman Sandbox App');
   });
 
+  it('publicUrl changes the links handed out, not where the sandbox listens', async () => {
+    await sandbox.close();
+    sandbox = await startXamanSandbox({ port: 0, publicUrl: 'https://xaman-sandbox.example/' });
+    sdk = sdkFor(sandbox);
+    const user = sandbox.createUser();
+    const c = await sdk.payload.create({ txjson: payment(), user_token: user.userToken! });
+    expect(c!.next).toEqual({
+      always: `https://xaman-sandbox.example/sign/${c!.uuid}`,
+      no_push_msg_received: `https://xaman-sandbox.example/sign/${c!.uuid}/qr`,
+    });
+    expect(c!.refs.websocket_status).toBe(`wss://xaman-sandbox.example/sign/${c!.uuid}`);
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+
   describe('authentication (HTTP 403, codes 81x, JSON bodies)', () => {
     it('missing headers → 812', async () => {
       const r = await http(sandbox.url, 'GET', '/api/v1/platform/ping');

@@ -84,6 +84,8 @@ describe('Xaman sandbox: control API', () => {
       expect(get.body).toEqual(r.body);
       const byId = await http(sandbox.url, 'GET', `/sandbox/users/${r.body.userId}`);
       expect(byId.body.userId).toBe(r.body.userId);
+      const all = await http(sandbox.url, 'GET', '/sandbox/users');
+      expect(all.body.map((x: any) => x.userId)).toEqual([r.body.userId]);
     });
     it('accounts and regular keys can be added or changed later', async () => {
       const u = (await post('/sandbox/users')).body;

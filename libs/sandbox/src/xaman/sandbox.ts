@@ -206,6 +206,7 @@ export class XamanSandboxServer implements XamanSandbox {
   private readonly defaultExpireMinutes: number;
   private readonly tokenLifetimeMs: number;
   private readonly resolveRaceMs: number;
+  private readonly publicUrl: string | null;
   private readonly logFn: (message: string, details?: Record<string, unknown>) => void;
 
   private readonly server: Server;
@@ -249,6 +250,7 @@ export class XamanSandboxServer implements XamanSandbox {
     this.defaultExpireMinutes = options.defaultExpireMinutes ?? 1440;
     this.tokenLifetimeMs = options.userTokenLifetimeMs ?? 30 * DAY_MS;
     this.resolveRaceMs = options.resolveRaceMs ?? 0;
+    this.publicUrl = options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : null;
     this.logFn = options.log ?? (() => undefined);
 
     this.server = createServer((req, res) => {
@@ -309,6 +311,11 @@ export class XamanSandboxServer implements XamanSandbox {
       this.server.close(() => resolve());
       for (const s of this.sockets) s.destroy();
     });
+  }
+
+  /** Base of the links handed out (next.*, refs.*): publicUrl when set, else the listen URL. */
+  private linkBase(): string {
+    return this.publicUrl ?? this.url;
   }
 
   // ---------------------------------------------------------------- helpers: timers, log
@@ -457,6 +464,10 @@ export class XamanSandboxServer implements XamanSandbox {
     return this.userInfo(user);
   }
 
+  listUsers(): XamanSandboxUserInfo[] {
+    return [...this.users.values()].map((u) => this.userInfo(u));
+  }
+
   getUser(userTokenOrId: string): XamanSandboxUserInfo {
     return this.userInfo(this.findUser(userTokenOrId));
   }
@@ -575,7 +586,7 @@ export class XamanSandboxServer implements XamanSandbox {
         description: 'Xaman platform sandbox application (SANDBOX, not the real Xaman platform)',
         disabled: 0,
         uuidv4: this.apiKey,
-        icon_url: `${this.url}/sandbox/icon.png`,
+        icon_url: `${this.linkBase()}/sandbox/icon.png`,
         issued_user_token: this.issuedUserToken(p),
       },
       payload: {
@@ -1509,15 +1520,15 @@ export class XamanSandboxServer implements XamanSandbox {
       const user = this.users.get(tok.userId);
       if (user) this.runBehaviour(p, user);
     }
-    const next = `${this.url}/sign/${p.uuid}`;
+    const next = `${this.linkBase()}/sign/${p.uuid}`;
     return {
       uuid: p.uuid,
       next: { always: next, ...(pushed ? { no_push_msg_received: `${next}/qr` } : {}) },
       refs: {
-        qr_png: `${this.url}/sign/${p.uuid}_q.png`,
-        qr_matrix: `${this.url}/sign/${p.uuid}_q.json`,
+        qr_png: `${this.linkBase()}/sign/${p.uuid}_q.png`,
+        qr_matrix: `${this.linkBase()}/sign/${p.uuid}_q.json`,
         qr_uri_quality_opts: ['m', 'q', 'h'],
-        websocket_status: `${this.wsUrl}/sign/${p.uuid}`,
+        websocket_status: `${this.linkBase().replace(/^http/, 'ws')}/sign/${p.uuid}`,
       },
       pushed,
     };
@@ -1631,6 +1642,7 @@ export class XamanSandboxServer implements XamanSandbox {
           }),
         ];
       }
+      if (seg.length === 1 && method === 'GET') return [200, this.listUsers()];
       if (b !== undefined && seg.length === 2 && method === 'GET') return [200, this.getUser(b)];
       if (
         b !== undefined &&

@@ -28,6 +28,11 @@ export interface XamanSandboxOptions {
   /** Application credentials (lowercase UUIDs). Default SANDBOX_XAMAN_API_KEY / SANDBOX_XAMAN_API_SECRET. */
   apiKey?: string;
   apiSecret?: string;
+  /**
+   * Base URL put in the links the platform hands out (`next.always`, `refs.*`; ws for
+   * `refs.websocket_status`) when the sandbox is reached under another name (default: its listen URL).
+   */
+  publicUrl?: string;
   /** Application name shown in `ping` and `GET payload` (default "Xaman Sandbox App"). */
   appName?: string;
   /** Where resolve webhooks go; null/undefined = none. Can be changed later (setWebhookUrl). */
@@ -190,6 +195,7 @@ export interface XamanSandbox {
 
   createUser(input?: XamanSandboxCreateUserInput): XamanSandboxUserInfo;
   getUser(userTokenOrId: string): XamanSandboxUserInfo;
+  listUsers(): XamanSandboxUserInfo[];
   /** Give the user one more account (generated when no seed). */
   addAccount(userTokenOrId: string, input?: XamanSandboxAccountInput): XamanSandboxUserInfo;
   /** Set (seed) or remove (null) the regular key the wallet holds for one of the user's accounts. */
