@@ -135,3 +135,27 @@ describe('crypto backend', () => {
     }
   });
 });
+
+describe('loud fallback', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('emits a MULTISIGN_CRYPTO_FALLBACK process warning once when the native binary cannot load', async () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('node:module', () => ({
+        createRequire: () => () => {
+          throw new Error('simulated: no prebuilt binary for this platform');
+        },
+      }));
+      const isolated = await import('./crypto-backend');
+      const info = isolated.cryptoBackend();
+      isolated.cryptoBackend();
+      expect(info).toMatchObject({ secp256k1: 'ripple-keypairs-js', ed25519: 'node-crypto', fallback: true });
+      expect(info.description).toContain('SLOW');
+    });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('simulated: no prebuilt binary'), {
+      code: 'MULTISIGN_CRYPTO_FALLBACK',
+    });
+  });
+});
