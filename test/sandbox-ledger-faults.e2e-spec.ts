@@ -200,6 +200,33 @@ describe('ledger sandbox: fault switches', () => {
     expect(() => h.sandbox.faults.validateAlternate('1200')).toThrow();
   });
 
+  it('forgetLedgers: a gap in complete_ledgers makes searched_all false and hides its transactions', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const r = await submitBlob(h, multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]));
+    const inLedger = h.sandbox.acceptLedger();
+    h.sandbox.acceptLedger();
+    const v = h.sandbox.validatedLedgerIndex();
+    h.sandbox.faults.forgetLedgers(inLedger, inLedger);
+    const info = await h.client.request({ command: 'server_info' });
+    expect(info.result.info.complete_ledgers).toBe(`1-${inLedger - 1},${v}`);
+    const nf = await rpcError(
+      h.client.request({
+        command: 'tx',
+        transaction: r.tx_json.hash,
+        min_ledger: inLedger - 1,
+        max_ledger: v,
+      }),
+    );
+    expect(nf).toMatchObject({ error: 'txnNotFound', searched_all: false });
+    expect((await rpcError(h.client.request({ command: 'ledger', ledger_index: inLedger }))).error).toBe(
+      'lgrNotFound',
+    );
+    h.sandbox.faults.reset();
+    const found = await h.client.request({ command: 'tx', transaction: r.tx_json.hash });
+    expect(found.result.validated).toBe(true);
+  });
+
   it('reset() turns every switch off', () => {
     Object.assign(h.sandbox.faults, {
       dropSubmits: true,

@@ -395,6 +395,12 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     expect(sl.result.account_objects).toHaveLength(1);
     const all = await h.client.request({ command: 'account_objects', account: ms.address });
     expect(all.result.account_objects).toHaveLength(4);
+    const none = await h.client.request({ command: 'account_objects', account: ms.address, type: 'offer' });
+    expect(none.result.account_objects).toEqual([]);
+    const bad = await rpcError(
+      h.client.request({ command: 'account_objects', account: ms.address, type: 'nope' as never }),
+    );
+    expect(bad.error).toBe('invalidParams');
 
     const pay = async (ticket: number, drops: number): Promise<Payment> =>
       h.client.autofill(

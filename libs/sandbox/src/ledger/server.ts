@@ -104,6 +104,12 @@ export interface LedgerSandboxFaults {
    * submitted version is dropped. Throws if the blob fails local checks.
    */
   validateAlternate(txBlob: string): { hash: string };
+  /**
+   * Make the server "forget" closed ledgers `from..to` (inclusive): they disappear from
+   * `complete_ledgers`, `ledger` by index/hash answers `lgrNotFound`, their transactions are not
+   * found by `tx`/`account_tx`, and `tx` ranges touching them report `searched_all: false`.
+   */
+  forgetLedgers(from: number, to: number): void;
   /** Terminate every client connection (clients see a disconnect). */
   disconnectAll(): void;
   /** Reset every switch to its default. */
@@ -230,6 +236,32 @@ const NO_RESPONSE = Symbol('no-response');
 
 const ZERO_HASH = '0'.repeat(64);
 
+/** `account_objects` type filters rippled accepts (the sandbox only stores signer_list and ticket). */
+const KNOWN_OBJECT_TYPES = new Set([
+  'amm',
+  'bridge',
+  'check',
+  'credential',
+  'delegate',
+  'deposit_preauth',
+  'did',
+  'escrow',
+  'mpt_issuance',
+  'mptoken',
+  'nft_offer',
+  'nft_page',
+  'offer',
+  'oracle',
+  'payment_channel',
+  'permissioned_domain',
+  'signer_list',
+  'state',
+  'ticket',
+  'vault',
+  'xchain_owned_claim_id',
+  'xchain_owned_create_account_claim_id',
+]);
+
 /** How many of the newest closed ledgers keep a full state map (older ones keep headers and txs). */
 const RETAINED_STATES = 2048;
 
@@ -298,6 +330,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private localTxs: Array<{ p: PendingTx; expire: number }> = [];
   private injected: PendingTx[] = [];
   private readonly txs = new Map<string, StoredTx>();
+  /** Ledgers hidden by `faults.forgetLedgers`. */
+  private readonly missing = new Set<number>();
   private readonly accountTxs = new Map<string, string[]>();
   private readonly genesisWallet = Wallet.fromSeed(GENESIS.seed);
 
@@ -376,6 +410,10 @@ class LedgerSandboxImpl implements LedgerSandbox {
         this.log(`fault: ${pending.hash} will be applied first at the next close`);
         return { hash: pending.hash };
       },
+      forgetLedgers: (from: number, to: number) => {
+        for (let i = from; i <= to; i++) this.missing.add(i);
+        this.log(`fault: ledgers ${from}-${to} forgotten`);
+      },
       disconnectAll: () => {
         for (const ws of this.subs.keys()) ws.terminate();
         this.subs.clear();
@@ -384,6 +422,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
       reset: () => {
         Object.assign(faults, defaults);
         this.injected = [];
+        this.missing.clear();
       },
     };
     return faults;
@@ -902,9 +941,28 @@ class LedgerSandboxImpl implements LedgerSandbox {
   // ------------------------------------------------------------------------------------------
   // commands
 
-  private completeLedgers(): string {
+  /** rippled's `complete_ledgers` form, e.g. `1-4,8-20`, up to `upTo` (default: validated). */
+  private completeLedgers(upTo = this.validatedIndex): string {
     const first = (this.ledgers[0] as ClosedLedger).index;
-    return first === this.validatedIndex ? String(first) : `${first}-${this.validatedIndex}`;
+    const ranges: string[] = [];
+    let start: number | undefined;
+    for (let i = first; i <= upTo + 1; i++) {
+      const have = i <= upTo && !this.missing.has(i);
+      if (have && start === undefined) start = i;
+      if (!have && start !== undefined) {
+        ranges.push(start === i - 1 ? String(start) : `${start}-${i - 1}`);
+        start = undefined;
+      }
+    }
+    return ranges.length > 0 ? ranges.join(',') : 'empty';
+  }
+
+  /** True if every ledger in [min, max] is validated and not forgotten. */
+  private haveAll(min: number, max: number): boolean {
+    const first = (this.ledgers[0] as ClosedLedger).index;
+    if (min < first || max > this.validatedIndex) return false;
+    for (const m of this.missing) if (m >= min && m <= max) return false;
+    return true;
   }
 
   private serverInfo(): unknown {
@@ -1009,7 +1067,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
   ): ClosedLedger | 'current' {
     if (typeof req.ledger_hash === 'string') {
       const l = this.ledgers.find((x) => x.hash === (req.ledger_hash as string).toUpperCase());
-      if (!l || l.index > this.lastClosed().index) throw new RpcError('lgrNotFound');
+      if (!l || this.missing.has(l.index)) throw new RpcError('lgrNotFound');
       return l;
     }
     const li = req.ledger_index ?? dflt;
@@ -1022,7 +1080,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
     if (n === undefined) throw new RpcError('invalidParams', 'ledgerIndexMalformed');
     if (n === this.currentLedgerIndex()) return 'current';
     const l = this.ledgerAt(n);
-    if (!l) throw new RpcError('lgrNotFound');
+    if (!l || this.missing.has(n)) throw new RpcError('lgrNotFound');
     return l;
   }
 
@@ -1128,8 +1186,9 @@ class LedgerSandboxImpl implements LedgerSandbox {
     let objects = state.ownedObjects(address);
     if (typeof req.type === 'string') {
       const t = typeMap[req.type];
-      if (t === undefined && !/^[a-z_]+$/.test(req.type))
+      if (t === undefined && !KNOWN_OBJECT_TYPES.has(req.type)) {
         throw new RpcError('invalidParams', "Invalid field 'type'.");
+      }
       objects = objects.filter((o) => o.LedgerEntryType === t);
     }
     const limit = typeof req.limit === 'number' && req.limit > 0 ? Math.min(req.limit, 400) : 200;
@@ -1185,7 +1244,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
       if (max - min > 1000) throw new RpcError('excessiveLgrRange');
     }
     const h = hash.toUpperCase();
-    const s = this.txs.get(h);
+    const stored = this.txs.get(h);
+    const s = stored && !this.missing.has(stored.ledgerIndex) ? stored : undefined;
     if (s) {
       if (req.binary === true) {
         const { delivered_amount: _delivered, ...meta } = s.meta;
@@ -1200,10 +1260,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
     const pending = [...this.openTxs, ...this.localTxs.map((l) => l.p)].find((p) => p.hash === h);
     if (pending) return { hash: h, tx_json: txJsonV2(pending.tx), validated: false };
     const extra: Record<string, unknown> = {};
-    if (hasRange) {
-      const first = (this.ledgers[0] as ClosedLedger).index;
-      extra.searched_all = (min as number) >= first && (max as number) <= this.validatedIndex;
-    }
+    if (hasRange) extra.searched_all = this.haveAll(min as number, max as number);
     throw new RpcError('txnNotFound', undefined, extra);
   }
 
@@ -1226,7 +1283,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
     const forward = req.forward === true;
     let list = (this.accountTxs.get(address) ?? [])
       .map((h) => this.txs.get(h) as StoredTx)
-      .filter((s) => s.ledgerIndex >= lo && s.ledgerIndex <= hi);
+      .filter((s) => s.ledgerIndex >= lo && s.ledgerIndex <= hi && !this.missing.has(s.ledgerIndex));
     list.sort((a, b) => a.ledgerIndex - b.ledgerIndex || a.meta.TransactionIndex - b.meta.TransactionIndex);
     if (!forward) list.reverse();
     const marker = req.marker as { ledger?: number; seq?: number } | undefined;
@@ -1309,7 +1366,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
         reserve_base: Number(this.reserveBase),
         reserve_inc: Number(this.reserveInc),
         txn_count: l.txHashes.length,
-        validated_ledgers: `${(this.ledgers[0] as ClosedLedger).index}-${l.index}`,
+        validated_ledgers: this.completeLedgers(l.index),
       };
       for (const [ws, sub] of this.subs) if (sub.ledger) this.send(ws, closed);
       for (const h of l.txHashes) {
