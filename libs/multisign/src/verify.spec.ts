@@ -380,3 +380,24 @@ describe('verifySignerBlob edge encodings', () => {
     });
   });
 });
+
+describe('a reloaded PreparedTransaction must agree with its txJson', () => {
+  it.each([
+    ['feeDrops', { feeDrops: '41' }],
+    ['sequence', { sequence: 3 }],
+    ['ticketSequence', { ticketSequence: 43 }],
+    ['lastLedgerSequence', { lastLedgerSequence: 1 }],
+    ['networkId', { networkId: 21338 }],
+    ['maxSignatures', { maxSignatures: 33 }],
+  ])('refuses a mismatched %s (PREPARED_INCONSISTENT)', (field, patch) => {
+    const reloaded = { ...(JSON.parse(JSON.stringify(prepared)) as PreparedTransaction), ...patch };
+    expect(() =>
+      verifySignerBlob(
+        reloaded,
+        signBlob(prepared, alice),
+        alice.classicAddress,
+        ctxFor(alice.classicAddress),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'PREPARED_INCONSISTENT', details: { field } }));
+  });
+});

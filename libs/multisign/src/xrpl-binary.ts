@@ -202,6 +202,12 @@ export function unsignedFields(txJson: Readonly<Record<string, unknown>>): strin
   });
 }
 
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number'
+    ? String(value)
+    : JSON.stringify(value ?? null);
+}
+
 function inconsistent(message: string, details?: Record<string, unknown>): MultisignError {
   return new MultisignError('PREPARED_INCONSISTENT', message, details);
 }
@@ -266,6 +272,29 @@ export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
   if (reEncoded.toUpperCase() !== bytesToHex(encoded)) {
     throw inconsistent('prepared txJson does not encode to its `encoded` bytes');
   }
+  const tx = prepared.txJson;
+  const summary: [string, unknown, unknown][] = [
+    ['feeDrops', prepared.feeDrops, tx.Fee],
+    ['sequence', prepared.sequence, tx.Sequence],
+    ['ticketSequence', prepared.ticketSequence, tx.TicketSequence ?? null],
+    ['lastLedgerSequence', prepared.lastLedgerSequence, tx.LastLedgerSequence],
+    ['networkId', prepared.networkId, tx.NetworkID ?? null],
+  ];
+  for (const [field, stated, inTx] of summary) {
+    // Compared as text: a store may hand numeric columns back as strings (pg bigint).
+    if (scalarText(stated) !== scalarText(inTx)) {
+      throw inconsistent(`prepared ${field} does not match its txJson`, { field });
+    }
+  }
+  if (
+    !Number.isInteger(prepared.maxSignatures) ||
+    prepared.maxSignatures < 1 ||
+    prepared.maxSignatures > 32
+  ) {
+    throw inconsistent('prepared maxSignatures must be an integer in 1..32', { field: 'maxSignatures' });
+  }
+  if (tx.SigningPubKey !== '')
+    throw inconsistent('prepared SigningPubKey must be empty', { field: 'SigningPubKey' });
   const unsigned = unsignedFields(prepared.txJson);
   if (unsigned.length > 0) {
     throw inconsistent('prepared transaction carries unsigned fields', { fields: unsigned });
