@@ -15,6 +15,8 @@ export interface AppConfig {
     url: string;
     /** The fastest ledger close rate expected (seconds): sizes LastLedgerSequence for a deadline. */
     minSecondsPerLedger: number;
+    /** How long one XRPL request may take before the server counts as unavailable. */
+    requestTimeoutMs: number;
     /** Fee = base x load x cushion x (1 + signatures), never above maxFeeDrops. */
     feeCushion: number;
     maxFeeDrops: number;

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       network: 'mainnet',
       url: 'wss://xrplcluster.com',
       minSecondsPerLedger: 3,
+      requestTimeoutMs: 20_000,
       feeCushion: 1.2,
       maxFeeDrops: 1_000_000,
     });

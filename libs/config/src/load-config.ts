@@ -138,6 +138,7 @@ export function loadConfig(env: Env): AppConfig {
       network,
       url: r.url('XRPL_URL', ['ws:', 'wss:'], defaultXrplUrl),
       minSecondsPerLedger: r.int('XRPL_MIN_SECONDS_PER_LEDGER', 3, 1, 60),
+      requestTimeoutMs: r.int('XRPL_REQUEST_TIMEOUT_MS', 20_000, 500, 120_000),
       feeCushion: r.number('XRPL_FEE_CUSHION', 1.2, 1, 10),
       maxFeeDrops: r.int('XRPL_MAX_FEE_DROPS', 1_000_000, 10, 100_000_000),
     },

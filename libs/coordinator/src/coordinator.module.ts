@@ -34,6 +34,7 @@ export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
     dispatchBackoffBaseMs: 1_000,
     dispatchBackoffMaxMs: 300_000,
     pollIntervalMs: config.xaman.pollIntervalMs,
+    submitGraceMs: config.xrpl.requestTimeoutMs + 2_000,
   };
 }
 
@@ -72,7 +73,8 @@ export class CoordinatorModule {
         {
           provide: XrplLedgerGateway,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => new XrplLedgerGateway(config.xrpl.url),
+          useFactory: (config: AppConfig) =>
+            new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
         },
         {
           provide: XamanGateway,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { encode } from 'ripple-binary-codec';
 import {
   combine,
   isQuorumUnreachable,
@@ -136,19 +137,32 @@ function toVerified(signature: SignatureRecord): VerifiedSignature {
   };
 }
 
-const sameTransaction = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => {
-  const strip = (tx: Record<string, unknown>) => {
-    const copy: Record<string, unknown> = { ...tx };
-    for (const field of ['Signers', 'TxnSignature', 'hash', 'ledger_index', 'date', 'ctid', 'inLedger'])
-      delete copy[field];
-    return JSON.stringify(
-      Object.keys(copy)
-        .sort()
-        .map((k) => [k, copy[k]]),
-    );
-  };
-  return strip(a) === strip(b);
-};
+/**
+ * Is this validated transaction the prepared one with (possibly other) signatures? Compared on the
+ * canonical binary encoding without Signers, after undoing API v2's rename of Payment `Amount` to
+ * `DeliverMax` and dropping the fields rippled adds to its JSON.
+ */
+function isPreparedTransaction(validated: Record<string, unknown>, preparedHex: string): boolean {
+  const tx: Record<string, unknown> = { ...validated };
+  if (tx.DeliverMax !== undefined && tx.Amount === undefined) tx.Amount = tx.DeliverMax;
+  for (const field of [
+    'DeliverMax',
+    'Signers',
+    'TxnSignature',
+    'hash',
+    'ledger_index',
+    'date',
+    'ctid',
+    'inLedger',
+  ]) {
+    delete tx[field];
+  }
+  try {
+    return encode(tx).toUpperCase() === preparedHex.toUpperCase();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The coordination flow: prepare a proposal, send one Xaman sign request per signer, take every
@@ -252,11 +266,7 @@ export class CoordinationService {
       });
     } catch (error) {
       if (error instanceof MultisignError) {
-        throw new DomainError(
-          error.code,
-          error.message,
-          error.details,
-        );
+        throw new DomainError(error.code, error.message, error.details);
       }
       throw error;
     }
@@ -296,6 +306,7 @@ export class CoordinationService {
         },
         listed.map((s) => ({ signerId: s.id, signerAddress: s.address })),
         actor,
+        this.settings.dispatchLeaseMs,
       );
     } catch (error) {
       // A concurrent request with the same Idempotency-Key won the race: answer with its proposal.
@@ -313,7 +324,9 @@ export class CoordinationService {
       lastLedgerSequence: proposal.lastLedgerSequence,
     });
 
-    await Promise.all((await this.store.requestsOf(proposal.id)).map((r) => this.dispatchRequest(r.id)));
+    await Promise.all(
+      (await this.store.requestsOf(proposal.id)).map((r) => this.dispatchRequest(r.id, true)),
+    );
     return { proposal: await this.view(proposal.id), replayed: false };
   }
 
@@ -338,10 +351,14 @@ export class CoordinationService {
     const requestedTicket = txjson.TicketSequence;
     if (requestedTicket !== undefined) {
       if (typeof requestedTicket !== 'number' || !tickets.includes(requestedTicket)) {
-        throw new DomainError('TICKET_NOT_OWNED', `The account owns no Ticket ${JSON.stringify(requestedTicket)}.`, {
-          ticketSequence: requestedTicket,
-          owned: tickets,
-        });
+        throw new DomainError(
+          'TICKET_NOT_OWNED',
+          `The account owns no Ticket ${JSON.stringify(requestedTicket)}.`,
+          {
+            ticketSequence: requestedTicket,
+            owned: tickets,
+          },
+        );
       }
       if (held.tickets.includes(requestedTicket)) {
         throw new DomainError(
@@ -381,8 +398,8 @@ export class CoordinationService {
    * back-off; a retry reuses the same custom identifier, so a payload created by an attempt whose
    * answer was lost is found again instead of duplicated.
    */
-  async dispatchRequest(requestId: string): Promise<void> {
-    const request = await this.store.claimRequestForDispatch(requestId, this.settings.dispatchLeaseMs);
+  async dispatchRequest(requestId: string, first = false): Promise<void> {
+    const request = await this.store.claimRequestForDispatch(requestId, this.settings.dispatchLeaseMs, first);
     if (!request) return;
     const proposal = await this.store.findProposal(request.proposalId);
     if (!proposal || proposal.state !== 'collecting') {
@@ -596,18 +613,20 @@ export class CoordinationService {
     let refusal: { code: string; message: string; details?: unknown } | null = null;
     let signature: VerifiedSignature | null = null;
 
-    if (payload.multisignAccount !== null && payload.multisignAccount !== request.signerAddress) {
+    // The blob is the evidence; Xaman's own account fields are only a cross-check after it.
+    const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
+      signerList: signerListOf(snapshot),
+      signerFacts: facts,
+    });
+    if (!verdict.ok) {
+      refusal = { code: verdict.code, message: verdict.message, details: verdict.details };
+    } else if (payload.multisignAccount !== null && payload.multisignAccount !== request.signerAddress) {
       refusal = {
         code: 'XAMAN_SIGNER_MISMATCH',
         message: `Xaman reports the blob as signed by ${payload.multisignAccount}, not ${request.signerAddress}.`,
       };
     } else {
-      const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
-        signerList: signerListOf(snapshot),
-        signerFacts: facts,
-      });
-      if (verdict.ok) signature = verdict.signature;
-      else refusal = { code: verdict.code, message: verdict.message, details: verdict.details };
+      signature = verdict.signature;
     }
 
     if (!signature) {
@@ -759,7 +778,8 @@ export class CoordinationService {
     const proposal = await this.store.findProposal(proposalId);
     if (!proposal || proposal.state !== 'submitted' || !proposal.combinedHash) return;
     const validatedIndex = await this.ledger.validatedLedgerIndex();
-    const fromLedger = Math.max(1, (proposal.submittedLedgerIndex ?? 1) - 1);
+    // Anything that consumed our Sequence/Ticket validated after the ledger the proposal was prepared from.
+    const fromLedger = Math.max(1, proposal.signerListSnapshot.ledgerIndex);
     const lookup = await this.ledger.transaction(proposal.combinedHash, {
       minLedger: fromLedger,
       maxLedger: Math.max(fromLedger, validatedIndex),
@@ -776,7 +796,7 @@ export class CoordinationService {
         : entry.tx.Sequence === proposal.sequence && !entry.tx.TicketSequence,
     );
     if (consumer) {
-      if (sameTransaction(consumer.tx, proposal.preparedTx)) {
+      if (isPreparedTransaction(consumer.tx, proposal.preparedTxHex)) {
         // Ours, with another signer subset (malleated hash): the effect is what was signed.
         await this.settle(
           proposal,
@@ -822,7 +842,16 @@ export class CoordinationService {
       }
       return;
     }
-    if (proposal.lastSubmitResult && submitVerdict(proposal.lastSubmitResult, false) === 'retry') {
+    // Never answered (the process or the connection died mid-submit) or a retryable result: submit
+    // the same blob again. Idempotent: rippled applies one transaction once.
+    const unanswered =
+      proposal.lastSubmitResult === null &&
+      (proposal.submittedAt === null ||
+        Date.now() - proposal.submittedAt.getTime() > this.settings.submitGraceMs);
+    if (
+      unanswered ||
+      (proposal.lastSubmitResult !== null && submitVerdict(proposal.lastSubmitResult, false) === 'retry')
+    ) {
       await this.submit(proposal.id);
     }
   }

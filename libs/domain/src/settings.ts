@@ -15,6 +15,8 @@ export interface CoordinatorSettings {
   dispatchLeaseMs: number;
   dispatchBackoffBaseMs: number;
   dispatchBackoffMaxMs: number;
+  /** A submission still unanswered after this long is taken as lost and submitted again. */
+  submitGraceMs: number;
   /** Open payloads are re-read at most this often by the polling fallback. */
   pollIntervalMs: number;
 }

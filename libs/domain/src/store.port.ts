@@ -87,10 +87,12 @@ export interface CoordinatorStore {
   findProposalByIdempotencyKey(createdBy: string | null, key: string): Promise<ProposalRecord | null>;
   /** Sequences and Tickets held by this account's open proposals. */
   heldSequences(accountId: string): Promise<{ sequences: number[]; tickets: number[] }>;
+  /** Stores the proposal and its queued requests; the requests start leased to the caller for `leaseMs`. */
   insertProposal(
     proposal: NewProposal,
     requests: NewSignatureRequest[],
     actor: Actor,
+    leaseMs: number,
   ): Promise<ProposalRecord>;
   findProposal(id: string): Promise<ProposalRecord | null>;
   listProposals(filter: ProposalListFilter): Promise<ProposalRecord[]>;
@@ -114,8 +116,15 @@ export interface CoordinatorStore {
   // signature requests
   findRequest(id: string): Promise<SignatureRequestRecord | null>;
   findRequestByPayload(uuid: string): Promise<SignatureRequestRecord | null>;
-  /** Takes a queued request for one dispatch attempt (a lease), or null if another process has it. */
-  claimRequestForDispatch(id: string, leaseMs: number): Promise<SignatureRequestRecord | null>;
+  /**
+   * Takes a queued request for one dispatch attempt (a lease), or null if another process has it.
+   * `first`: the process that created the proposal claims its new requests before their initial lease ends.
+   */
+  claimRequestForDispatch(
+    id: string,
+    leaseMs: number,
+    first?: boolean,
+  ): Promise<SignatureRequestRecord | null>;
   dueQueuedRequests(limit: number): Promise<string[]>;
   openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]>;
   transitionRequest(

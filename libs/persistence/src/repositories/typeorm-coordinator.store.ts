@@ -207,6 +207,7 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
     proposal: NewProposal,
     requests: NewSignatureRequest[],
     actor: Actor,
+    leaseMs: number,
   ): Promise<ProposalRecord> {
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -223,6 +224,7 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
               attempt: 1,
               state: 'queued' as const,
               customIdentifier: payloadIdentifier(id),
+              nextAttemptAt: new Date(Date.now() + leaseMs),
             };
           }),
         );
@@ -352,15 +354,20 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
       .findOne({ where: { xamanPayloadUuid: uuid } });
   }
 
-  async claimRequestForDispatch(id: string, leaseMs: number): Promise<SignatureRequestRecord | null> {
+  async claimRequestForDispatch(
+    id: string,
+    leaseMs: number,
+    first = false,
+  ): Promise<SignatureRequestRecord | null> {
     const rows = await this.dataSource.query<[{ id: string }[], number]>(
       `UPDATE signature_requests
          SET create_attempts = create_attempts + 1,
              next_attempt_at = now() + ($2::int * interval '1 millisecond'),
              updated_at = now()
-       WHERE id = $1 AND state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+       WHERE id = $1 AND state = 'queued'
+         AND ((create_attempts = 0 AND $3::boolean) OR next_attempt_at IS NULL OR next_attempt_at <= now())
        RETURNING id`,
-      [id, leaseMs],
+      [id, leaseMs, first],
     );
     if (rows[0].length !== 1) return null;
     return this.findRequest(id);

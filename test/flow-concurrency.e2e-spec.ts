@@ -1,0 +1,186 @@
+import { createHmac } from 'node:crypto';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { multisign, Wallet } from 'xrpl';
+import { CoordinationService } from '@app/domain';
+import { applySingleSigned } from '@app/sandbox';
+import { createApiApp } from '../apps/api/src/api.app';
+import { createWorkerApp } from '../apps/worker/src/worker.app';
+import { FlowEnv, payment, startFlow } from './support/flow';
+
+const signInXaman = (env: FlowEnv, uuid: string) =>
+  fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+
+async function auditCount(env: FlowEnv, proposalId: string, action: string): Promise<number> {
+  const rows = await env.db.dataSource.query(
+    `SELECT count(*)::int AS n FROM audit_events WHERE entity_id = $1 AND action = $2`,
+    [proposalId, action],
+  );
+  return rows[0].n;
+}
+
+describe('coordination flow: exactly once, in any order, after any crash', () => {
+  let env: FlowEnv;
+  beforeAll(async () => {
+    env = await startFlow({ env: { XRPL_REQUEST_TIMEOUT_MS: '1500' } });
+  }, 30_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('50 concurrent webhooks for the last needed signature, across two API and two worker processes, combine and submit exactly once', async () => {
+    const api2: INestApplication = await createApiApp(env.config);
+    await api2.listen(0, '127.0.0.1');
+    const url2 = await api2.getUrl();
+    const worker2: INestApplicationContext = await createWorkerApp(env.config);
+    try {
+      const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }] });
+      const accountId = await env.register(setup);
+      const destination = Wallet.generate().classicAddress;
+      const created = await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(destination, '2000000'),
+      });
+      const id = created.body.id;
+      const [first, last] = created.body.signers;
+      expect((await signInXaman(env, first.payloadUuid)).status).toBe(200);
+      await env.waitForProposal(id, (p) => p.quorum.collectedWeight === 1);
+
+      // Let only the webhooks tell of the last signature: no socket watch, no Xaman-sent webhook.
+      env.api.get(CoordinationService).closeWatches();
+      api2.get(CoordinationService).closeWatches();
+      env.xaman.setWebhookUrl(null);
+      env.xaman.sign(last.payloadUuid);
+
+      const now = Math.floor(Date.now() / 1000);
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_unused, i) => {
+          const body = JSON.stringify({
+            meta: { payload_uuidv4: last.payloadUuid, application_uuidv4: env.config.xaman.apiKey },
+            payloadResponse: { payload_uuidv4: last.payloadUuid, signed: true, attempt: i },
+          });
+          const timestamp = String(now - (i % 5));
+          const signature = createHmac('sha1', env.config.xaman.apiSecret.replace('-', ''))
+            .update(timestamp + body)
+            .digest('hex');
+          return fetch(`${i % 2 === 0 ? env.url : url2}/v1/webhooks/xaman`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-xumm-request-timestamp': timestamp,
+              'x-xumm-request-signature': signature,
+            },
+            body,
+          }).then((r) => r.status);
+        }),
+      );
+      expect(responses.every((s) => s === 200)).toBe(true);
+
+      const done = await env.waitForProposal(id, (p) => p.state === 'succeeded');
+      expect(await auditCount(env, id, 'proposal.quorum_reached')).toBe(1);
+      expect(await auditCount(env, id, 'proposal.submitted')).toBe(1);
+      expect(await auditCount(env, id, 'signature.accepted')).toBe(2);
+      expect(done.submission.attempts).toBe(1);
+      expect(env.ledger.findTransactions(setup.account.address, done.sequence)).toHaveLength(1);
+      expect(env.ledger.getBalance(destination)).toBe(2_000_000n);
+    } finally {
+      env.xaman.setWebhookUrl(`${env.url}/v1/webhooks/xaman`);
+      await worker2.close();
+      await api2.close();
+    }
+  }, 60_000);
+
+  it('two ticketed proposals for one account complete in either order', async () => {
+    const setup = await env.setUp({
+      quorum: 2,
+      signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }],
+      tickets: 2,
+    });
+    const accountId = await env.register(setup);
+    const to1 = Wallet.generate().classicAddress;
+    const to2 = Wallet.generate().classicAddress;
+    const p1 = (await env.call('POST', '/v1/proposals', { accountId, txjson: payment(to1, '1000000') })).body;
+    const p2 = (await env.call('POST', '/v1/proposals', { accountId, txjson: payment(to2, '2000000') })).body;
+    expect(p1.sequence).toBe(0);
+    expect(p2.sequence).toBe(0);
+    expect(new Set([p1.ticketSequence, p2.ticketSequence])).toEqual(new Set(setup.tickets));
+
+    // The later proposal completes first.
+    for (const signer of p2.signers.slice(0, 2))
+      expect((await signInXaman(env, signer.payloadUuid)).status).toBe(200);
+    await env.waitForProposal(p2.id, (p) => p.state === 'succeeded');
+    for (const signer of p1.signers.slice(1, 3))
+      expect((await signInXaman(env, signer.payloadUuid)).status).toBe(200);
+    await env.waitForProposal(p1.id, (p) => p.state === 'succeeded');
+    expect(env.ledger.getBalance(to1)).toBe(1_000_000n);
+    expect(env.ledger.getBalance(to2)).toBe(2_000_000n);
+    expect(env.ledger.getTickets(setup.account.address)).toEqual([]);
+
+    // With every Ticket used, the account Sequence serves one proposal; a second is refused.
+    const p3 = await env.call('POST', '/v1/proposals', { accountId, txjson: payment(to1, '1000000') });
+    expect(p3.status).toBe(201);
+    expect(p3.body.ticketSequence).toBeNull();
+    const p4 = await env.call('POST', '/v1/proposals', { accountId, txjson: payment(to1, '1000000') });
+    expect(p4.status).toBe(409);
+    expect(p4.body.code).toBe('NO_FREE_SEQUENCE');
+    await env.call('POST', `/v1/proposals/${p3.body.id}/cancel`);
+  }, 60_000);
+
+  it('ends as superseded when another transaction consumed its Sequence', async () => {
+    const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const created = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    // The account's own key (still enabled) spends the Sequence on something else.
+    await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {
+      TransactionType: 'AccountSet',
+    });
+    for (const signer of created.signers)
+      expect((await signInXaman(env, signer.payloadUuid)).status).toBe(200);
+    const done = await env.waitForProposal(created.id, (p) => p.state === 'superseded');
+    expect(done.result.reason).toMatch(/consumed by another transaction/);
+  }, 40_000);
+
+  it('settles by (Account, Sequence) when another signer subset of the same transaction validates (malleated hash)', async () => {
+    const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const destination = Wallet.generate().classicAddress;
+    const created = (
+      await env.call('POST', '/v1/proposals', { accountId, txjson: payment(destination, '4000000') })
+    ).body;
+    const [a, b, c] = setup.signers;
+    // Signers a and c also signed the same transaction elsewhere; that variant reaches the ledger first.
+    const alternate = multisign(
+      [a!, c!].map((s) => Wallet.fromSeed(s.seed).sign(created.preparedTx, true).tx_blob),
+    );
+    const { hash: alternateHash } = env.ledger.faults.validateAlternate(alternate);
+    const bySigner = (address: string) => created.signers.find((s: any) => s.address === address).payloadUuid;
+    for (const s of [a!, b!]) expect((await signInXaman(env, bySigner(s.address))).status).toBe(200);
+    const done = await env.waitForProposal(created.id, (p) => p.state === 'succeeded');
+    expect(done.hash).not.toBe(alternateHash);
+    expect(done.result).toMatchObject({ transactionResult: 'tesSUCCESS', hash: alternateHash });
+    expect(env.ledger.getBalance(destination)).toBe(4_000_000n);
+  }, 40_000);
+
+  it('a submission lost mid-flight (no answer from the ledger) is resubmitted by the worker and settles', async () => {
+    const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const destination = Wallet.generate().classicAddress;
+    const created = (
+      await env.call('POST', '/v1/proposals', { accountId, txjson: payment(destination, '6000000') })
+    ).body;
+    env.ledger.faults.dropSubmits = 1; // the first submit is swallowed: the client times out
+    expect((await signInXaman(env, created.signers[0].payloadUuid)).status).toBe(200);
+    const done = await env.waitForProposal(created.id, (p) => p.state === 'succeeded', 30_000);
+    expect(done.submission.attempts).toBeGreaterThanOrEqual(1);
+    expect(env.ledger.getBalance(destination)).toBe(6_000_000n);
+    expect(env.ledger.findTransactions(setup.account.address, done.sequence)).toHaveLength(1);
+  }, 60_000);
+});
