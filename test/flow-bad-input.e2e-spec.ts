@@ -49,8 +49,8 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
   }
 
   /**
-   * For inputs the service does not refuse cleanly yet (known bugs, see the it.failing tests): any
-   * 4xx with the error shape and a stable code other than INTERNAL_ERROR, and no row changed.
+   * For inputs that once answered 500 (found by this suite, fixed since): any 4xx with the error
+   * shape and a stable code other than INTERNAL_ERROR, and no row changed.
    */
   async function refusedAs4xx(method: string, path: string, body?: unknown, options?: CallOptions) {
     const before = await env.rowCounts();
@@ -382,19 +382,15 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       expect(res.body.details).toMatchObject({ requested: current + 7, current });
     });
 
-    // BUG: createProposal deletes TicketSequence from the template before prepare() (the Ticket is
-    // passed as a fact), so prepare() sees only "Sequence: N" and answers TEMPLATE_FIELD_CONFLICT;
-    // the documented code for this template (rippled temSEQ_AND_TICKET) can never be answered.
-    it.failing(
-      'a non-zero Sequence together with an owned TicketSequence: 422 TEMPLATE_SEQUENCE_AND_TICKET',
-      async () => {
-        const current = env.ledger.getAccount(setupA.account.address)!.Sequence;
-        await refused(422, 'TEMPLATE_SEQUENCE_AND_TICKET', 'POST', '/v1/proposals', {
-          accountId: accountA,
-          txjson: { ...pay(), Sequence: current, TicketSequence: setupA.tickets[0] },
-        });
-      },
-    );
+    // Regression: createProposal once removed TicketSequence before prepare() saw it, so this
+    // template answered TEMPLATE_FIELD_CONFLICT instead of rippled's temSEQ_AND_TICKET equivalent.
+    it('a non-zero Sequence together with an owned TicketSequence: 422 TEMPLATE_SEQUENCE_AND_TICKET', async () => {
+      const current = env.ledger.getAccount(setupA.account.address)!.Sequence;
+      await refused(422, 'TEMPLATE_SEQUENCE_AND_TICKET', 'POST', '/v1/proposals', {
+        accountId: accountA,
+        txjson: { ...pay(), Sequence: current, TicketSequence: setupA.tickets[0] },
+      });
+    });
 
     it.each([
       ['with a space', 'bad key'],
@@ -826,16 +822,16 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       await refused(409, 'WEBHOOK_REPLAYED', 'POST', '/v1/webhooks/xaman', body, options);
     });
   });
-  // ------------------------------------------------------------------ known bugs (500 instead of a 4xx)
+  // ------------------------------------------------------------------ regressions (once 500 instead of a 4xx)
 
-  describe('inputs that still answer 500 (known bugs; it.failing until fixed)', () => {
+  describe('inputs that once answered 500', () => {
     const json = { headers: { 'content-type': 'application/json' } };
     /** About 100 KB, under the 256 KB body limit: 20,000 nested objects. */
     const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
 
-    // BUG: the global ValidationPipe (transform: true) runs class-transformer's recursive
+    // Was: the global ValidationPipe (transform: true) runs class-transformer's recursive
     // plainToInstance over the whole body: a deeply nested value overflows the stack -> 500.
-    it.failing('a deeply nested unknown field in POST /v1/accounts: a 4xx, not 500', async () => {
+    it('a deeply nested unknown field in POST /v1/accounts: a 4xx, not 500', async () => {
       await refusedAs4xx(
         'POST',
         '/v1/accounts',
@@ -844,7 +840,7 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       );
     });
 
-    it.failing('a deeply nested txjson in POST /v1/proposals: a 4xx, not 500', async () => {
+    it('a deeply nested txjson in POST /v1/proposals: a 4xx, not 500', async () => {
       const tx = JSON.stringify(payment(destination, '1')).slice(0, -1);
       await refusedAs4xx(
         'POST',
@@ -854,34 +850,30 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       );
     });
 
-    // BUG: CoordinationService.list accepts any time Date.parse() accepts; PostgreSQL refuses
+    // Was: CoordinationService.list accepts any time Date.parse() accepts; PostgreSQL refuses
     // timestamps before 4713 BC -> 500.
-    it.failing('a cursor whose time PostgreSQL cannot hold: 400 INVALID_CURSOR', async () => {
+    it('a cursor whose time PostgreSQL cannot hold: 400 INVALID_CURSOR', async () => {
       const cursor = Buffer.from(`-271821-04-20T00:00:00.000Z|${randomUUID()}`).toString('base64url');
       await refused(400, 'INVALID_CURSOR', 'GET', `/v1/proposals?cursor=${cursor}`);
     });
 
-    // BUG: strings with U+0000 pass validation; PostgreSQL text/jsonb refuse them -> 500.
-    it.failing(
-      'a NUL character in an account label (POST /v1/accounts): a 4xx, not 500',
-      async () => {
-        const fresh = await env.setUp({ quorum: 1, signers: [{ weight: 1 }] });
-        await refusedAs4xx('POST', '/v1/accounts', {
-          address: fresh.account.address,
-          network: 'sandbox',
-          label: 'treasury\u0000',
-        });
-      },
-      15_000,
-    );
+    // Was: strings with U+0000 pass validation; PostgreSQL text/jsonb refuse them -> 500.
+    it('a NUL character in an account label (POST /v1/accounts): a 4xx, not 500', async () => {
+      const fresh = await env.setUp({ quorum: 1, signers: [{ weight: 1 }] });
+      await refusedAs4xx('POST', '/v1/accounts', {
+        address: fresh.account.address,
+        network: 'sandbox',
+        label: 'treasury\u0000',
+      });
+    }, 15_000);
 
-    it.failing('a NUL character in a signer label (PUT signers): a 4xx, not 500', async () => {
+    it('a NUL character in a signer label (PUT signers): a 4xx, not 500', async () => {
       await refusedAs4xx('PUT', `/v1/accounts/${accountA}/signers/${setupA.signers[1]!.address}`, {
         label: 'ops\u0000',
       });
     });
 
-    it.failing('a NUL character in a proposal instruction: a 4xx, not 500', async () => {
+    it('a NUL character in a proposal instruction: a 4xx, not 500', async () => {
       await refusedAs4xx('POST', '/v1/proposals', {
         accountId: accountA,
         txjson: payment(destination, '1'),
@@ -889,13 +881,13 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       });
     });
 
-    it.failing('a NUL character in an API key name: a 4xx, not 500', async () => {
+    it('a NUL character in an API key name: a 4xx, not 500', async () => {
       await refusedAs4xx('POST', '/v1/api-keys', { name: 'ops\u0000', role: 'viewer' });
     });
 
-    // BUG: the controller stores any integer X-Xumm-Attempt (a header the HMAC does not cover) in an
+    // Was: the controller stores any integer X-Xumm-Attempt (a header the HMAC does not cover) in an
     // int4 column; out of range -> 500 (and the webhook is never processed).
-    it.failing('a correctly signed webhook with an out-of-range X-Xumm-Attempt: 200, not 500', async () => {
+    it('a correctly signed webhook with an out-of-range X-Xumm-Attempt: 200, not 500', async () => {
       const raw = JSON.stringify({ meta: { payload_uuidv4: randomUUID() } });
       const ts = String(Math.floor(Date.now() / 1000));
       const signature = createHmac('sha1', env.config.xaman.apiSecret.replace('-', ''))

@@ -349,6 +349,13 @@ export class CoordinationService {
     held: { sequences: number[]; tickets: number[] },
   ): number | { ticketSequence: number } {
     const requestedTicket = txjson.TicketSequence;
+    if (requestedTicket !== undefined && txjson.Sequence !== undefined && txjson.Sequence !== 0) {
+      throw new DomainError(
+        'TEMPLATE_SEQUENCE_AND_TICKET',
+        'A transaction uses either a Sequence or a Ticket (Sequence 0 + TicketSequence), not both (rippled: temSEQ_AND_TICKET).',
+        { sequence: txjson.Sequence, ticketSequence: requestedTicket },
+      );
+    }
     if (requestedTicket !== undefined) {
       if (typeof requestedTicket !== 'number' || !tickets.includes(requestedTicket)) {
         throw new DomainError(
@@ -1064,7 +1071,9 @@ export class CoordinationService {
     if (filter.cursor) {
       try {
         const [time, id] = Buffer.from(filter.cursor, 'base64url').toString('utf8').split('|');
-        if (!time || !id || !UUID.test(id) || Number.isNaN(Date.parse(time))) throw new Error('bad');
+        if (!time || !id || !UUID.test(id) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(time)) {
+          throw new Error('bad');
+        }
         after = { createdAt: new Date(time), id };
       } catch {
         throw new DomainError('INVALID_CURSOR', 'The cursor is not one this API returned.');

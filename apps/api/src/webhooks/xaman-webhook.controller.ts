@@ -62,7 +62,7 @@ export class XamanWebhookController {
         signature: header('x-xumm-request-signature')!,
         payloadUuid: payloadUuid.toLowerCase(),
         requestTimestamp: check.timestamp,
-        attempt: Number.isInteger(attempt) ? attempt : null,
+        attempt: Number.isInteger(attempt) && attempt >= 0 && attempt <= 1000 ? attempt : null,
       })
       .orIgnore()
       .execute();
