@@ -15,6 +15,7 @@ import { CoordinatorModule } from '@app/coordinator';
 import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
+import { AuditEventsController } from './audit/audit-events.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -34,6 +35,7 @@ export class ApiModule {
         AccountsController,
         ProposalsController,
         XamanWebhookController,
+        AuditEventsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
