@@ -6,6 +6,8 @@ import { AppConfig, AppConfigModule } from '@app/config';
 import { buildDataSourceOptions } from '@app/persistence';
 import { pinoParams } from '../../api/src/common/logging';
 import { CoordinatorModule } from '@app/coordinator';
+
+const WORKER_DATA_SOURCE = 'worker';
 import {
   COORDINATION_JOBS,
   AdvanceSubmissionsJob,
@@ -25,9 +27,12 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(pinoParams(config, false)),
-        TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
+        // Named, so that the API and the worker can share one process (npm start) without clashing.
+        TypeOrmModule.forRoot(
+          buildDataSourceOptions(config.database.url, config.database.poolSize, WORKER_DATA_SOURCE),
+        ),
         ScheduleModule.forRoot(),
-        CoordinatorModule.forRoot(),
+        CoordinatorModule.forRoot(WORKER_DATA_SOURCE),
       ],
       providers: [
         WorkerSchedulerService,

@@ -1,4 +1,5 @@
 import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
@@ -66,7 +67,8 @@ class CoordinatorLifecycle implements OnApplicationShutdown {
  */
 @Module({})
 export class CoordinatorModule {
-  static forRoot(): DynamicModule {
+  /** `dataSourceName`: the TypeORM data source to use (the worker names its own). */
+  static forRoot(dataSourceName?: string): DynamicModule {
     return {
       module: CoordinatorModule,
       providers: [
@@ -93,7 +95,7 @@ export class CoordinatorModule {
         },
         {
           provide: TypeormCoordinatorStore,
-          inject: [DataSource],
+          inject: [getDataSourceToken(dataSourceName)],
           useFactory: (dataSource: DataSource) => new TypeormCoordinatorStore(dataSource),
         },
         {

@@ -554,7 +554,24 @@ export class CoordinationService {
       if (request.state === 'signed') await this.tryCombine(request.proposalId);
       return 'ignored';
     }
-    const payload = await this.xaman.getPayload(payloadUuid);
+    let payload: PayloadView;
+    try {
+      payload = await this.xaman.getPayload(payloadUuid);
+    } catch (error) {
+      if ((error as { xamanCode?: number | null }).xamanCode !== 404) throw error;
+      // Xaman no longer knows the payload (purged, or another platform): it can never be signed.
+      const gone = await this.store.transitionRequest(
+        request.id,
+        LIVE_REQUEST_STATES,
+        'expired',
+        { lastError: 'The payload no longer exists at Xaman' },
+        XAMAN,
+        { source, reason: 'PAYLOAD_NOT_FOUND' },
+      );
+      this.unwatch(payloadUuid);
+      if (gone) await this.settleIfUnreachable(request.proposalId);
+      return 'expired';
+    }
     await this.store.touchRequest(request.id);
     const proposal = await this.store.findProposal(request.proposalId);
     if (!proposal) return 'ignored';

@@ -6,9 +6,10 @@ import { ENTITIES } from './entities';
  * The one place that builds the TypeORM options, for the Nest apps, the migration CLI and the
  * tests alike. `synchronize` is off everywhere: the schema comes from the migrations only.
  */
-export function buildDataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+export function buildDataSourceOptions(databaseUrl: string, poolSize = 10, name?: string): DataSourceOptions {
   return {
     type: 'postgres',
+    ...(name ? { name } : {}),
     url: databaseUrl,
     entities: ENTITIES,
     migrations: MIGRATIONS,

@@ -11,6 +11,18 @@ import {
 
 const LSF_DISABLE_MASTER = 0x00100000;
 
+/** One page of `account_tx` (API v2). */
+interface AccountTxPage {
+  transactions: {
+    hash?: string;
+    ledger_index?: number;
+    validated?: boolean;
+    tx_json?: Record<string, unknown> & { hash?: string };
+    meta?: { TransactionResult?: string; delivered_amount?: unknown } | string;
+  }[];
+  marker?: unknown;
+}
+
 interface RippledErrorLike {
   data?: { error?: string; error_exception?: string; error_message?: string; searched_all?: boolean };
   message?: string;
@@ -249,24 +261,13 @@ export class XrplLedgerGateway implements LedgerPort {
     const found: AccountTransaction[] = [];
     let marker: unknown;
     do {
-      const result = await this.request<{
-        transactions: {
-          hash?: string;
-          ledger_index?: number;
-          validated?: boolean;
-          tx_json?: Record<string, unknown> & { hash?: string };
-          meta?: { TransactionResult?: string; delivered_amount?: unknown } | string;
-        }[];
-        marker?: unknown;
-      }>({
-        command: 'account_tx',
-        account: address,
-        ledger_index_min: fromLedger,
-        ledger_index_max: -1,
-        forward: true,
-        limit: 200,
-        ...(marker ? { marker } : {}),
-      });
+      let result: AccountTxPage;
+      try {
+        result = await this.accountTxPage(address, fromLedger, marker);
+      } catch (error) {
+        if (rpcError(error) === 'actNotFound') return found;
+        throw error;
+      }
       for (const entry of result.transactions) {
         if (entry.validated === false) continue;
         const meta = typeof entry.meta === 'object' ? entry.meta : undefined;
@@ -281,6 +282,18 @@ export class XrplLedgerGateway implements LedgerPort {
       marker = result.marker;
     } while (marker);
     return found;
+  }
+
+  private accountTxPage(address: string, fromLedger: number, marker: unknown) {
+    return this.request<AccountTxPage>({
+      command: 'account_tx',
+      account: address,
+      ledger_index_min: fromLedger,
+      ledger_index_max: -1,
+      forward: true,
+      limit: 200,
+      ...(marker ? { marker } : {}),
+    });
   }
 
   /** Calls back on every validated ledger (stream `ledger`), across reconnects. */
