@@ -149,6 +149,15 @@ describe('ledger sandbox: local checks (RPC invalidTransaction)', () => {
     const data = await rpcError(submitBlob(h, '1200'));
     expect(data.error).toBe('invalidTransaction');
     expect(typeof data.error_exception).toBe('string');
+    const { ms, signers, dest } = await multisigFixture(h);
+    const tx = await payment(h, ms.address, dest.address, 5 * XRP, 1);
+    const d = decode(signers[0]!.sign(tx, true).tx_blob) as Record<string, any>;
+    delete d.Signers[0].Signer.TxnSignature;
+    const missing = await rpcError(submitBlob(h, encode(d)));
+    expect(missing).toMatchObject({
+      error: 'invalidTransaction',
+      error_exception: "Field 'TxnSignature' is required but missing.",
+    });
   });
 });
 

@@ -112,6 +112,17 @@ export function decodeBlob(blobHex: string): DecodeResult {
   for (const f of REQUIRED_COMMON) {
     if (tx[f] === undefined) return { ok: false, exception: `Field '${f}' is required but missing.` };
   }
+  if (tx.Signers !== undefined) {
+    // InnerObjectFormats: a Signer has exactly Account, SigningPubKey and TxnSignature.
+    if (!Array.isArray(tx.Signers)) return { ok: false, exception: "Field 'Signers' is not an array." };
+    for (const entry of tx.Signers as unknown[]) {
+      const signer = (entry as { Signer?: Record<string, unknown> } | null)?.Signer;
+      if (!signer) return { ok: false, exception: "Array 'Signers' may only contain 'Signer' objects." };
+      for (const f of ['Account', 'SigningPubKey', 'TxnSignature']) {
+        if (signer[f] === undefined) return { ok: false, exception: `Field '${f}' is required but missing.` };
+      }
+    }
+  }
   return { ok: true, tx };
 }
 
