@@ -445,6 +445,45 @@ describe('ledger sandbox: engine results', () => {
     expect(after.Sequence).toBe(before.Sequence + 1);
   });
 
+  it('reserve boundary: a Payment may leave exactly the reserve (the fee may dip into it), one drop more is tecUNFUNDED_PAYMENT', async () => {
+    const a = newWallet();
+    await fundWallets(h, [a], 10 * XRP);
+    const dest = newWallet();
+    await fundWallets(h, [dest], 10 * XRP);
+    const balance = h.sandbox.getBalance(a.address)!;
+    const over = await payment(h, a.address, dest.address, Number(balance - 1_000_000n + 1n), 0);
+    expectResult(await submitBlob(h, a.sign(over).tx_blob), 'tecUNFUNDED_PAYMENT');
+    h.sandbox.acceptLedger();
+    const now = h.sandbox.getBalance(a.address)!;
+    const exact = await payment(h, a.address, dest.address, Number(now - 1_000_000n), 0);
+    expectResult(await submitBlob(h, a.sign(exact).tx_blob), 'tesSUCCESS');
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getBalance(a.address)).toBe(1_000_000n - BigInt(exact.Fee!));
+  });
+
+  it('multisigned SetRegularKey, then the regular key single-signs for the multisig account', async () => {
+    const { ms, signers, dest } = await multisigFixture(h);
+    const rk = newWallet();
+    const tx = await h.client.autofill(
+      { TransactionType: 'SetRegularKey', Account: ms.address, RegularKey: rk.address },
+      2,
+    );
+    expectResult(await submitBlob(h, multisignWith(tx, [signers[1]!, signers[2]!])), 'tesSUCCESS');
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getAccount(ms.address)?.RegularKey).toBe(rk.address);
+    const pay = await payment(h, ms.address, dest.address, 2 * XRP, 0);
+    expectResult(await submitBlob(h, rk.sign(pay).tx_blob), 'tesSUCCESS');
+  });
+
+  it('submitAndWait fails fast on a tem result', async () => {
+    const a = newWallet();
+    await fundWallets(h, [a]);
+    const tx = await payment(h, a.address, newWallet().address, 2 * XRP, 0);
+    await expect(h.client.submitAndWait(a.sign({ ...tx, Destination: a.address }).tx_blob)).rejects.toThrow(
+      /temREDUNDANT/,
+    );
+  });
+
   it('tecNO_DST_INSUF_XRP: creating an account with less than the base reserve', async () => {
     const a = newWallet();
     await fundWallets(h, [a]);
