@@ -16,13 +16,22 @@ const { createDataSource } = require('../libs/persistence/src');
 
 async function main() {
   let embedded;
+  let child;
+  let interrupted = false;
+  // Ctrl-C / SIGTERM at any point: stop jest, then (in finally) the embedded PostgreSQL.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      interrupted = true;
+      if (child) child.kill(signal);
+    });
+  }
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const parent = mkdtempSync(join(tmpdir(), 'coordinator-test-'));
     chmodSync(parent, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach its data dir
     const dataDir = join(parent, 'pg');
     process.stdout.write('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests... ');
-    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
+    embedded = await startEmbeddedPostgres({ dataDir, persistent: false, callerHandlesSignals: true });
     databaseUrl = embedded.url;
     process.stdout.write(`up on port ${embedded.port}\n`);
   } else {
@@ -33,6 +42,7 @@ async function main() {
 
   let exitCode = 1;
   try {
+    if (interrupted) throw new Error('interrupted');
     const dataSource = createDataSource(databaseUrl, 2);
     await dataSource.initialize();
     const applied = await dataSource.runMigrations();
@@ -40,14 +50,11 @@ async function main() {
     process.stdout.write(`Migrations applied: ${applied.length} new\n`);
 
     exitCode = await new Promise((resolve) => {
-      const child = spawn(
+      child = spawn(
         process.execPath,
         [require.resolve('jest/bin/jest'), '--maxWorkers=2', ...process.argv.slice(2)],
         { stdio: 'inherit', env: { ...process.env, DATABASE_URL: databaseUrl } },
       );
-      const forward = (signal) => child.kill(signal);
-      process.on('SIGINT', forward);
-      process.on('SIGTERM', forward);
       child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     });
   } finally {

