@@ -699,4 +699,15 @@ describe('ledger sandbox: lifecycle', () => {
     await s.close();
     expect(TER_CODES.tesSUCCESS).toBe(0);
   });
+
+  it('rejects bad options and a port already in use', async () => {
+    await expect(startLedgerSandbox({ port: 0, networkId: -1 })).rejects.toThrow(/networkId/);
+    await expect(startLedgerSandbox({ port: 0, closeIntervalMs: 1.5 })).rejects.toThrow(/closeIntervalMs/);
+    const s = await startLedgerSandbox({ port: 0, closeIntervalMs: 0 });
+    try {
+      await expect(startLedgerSandbox({ port: s.port, closeIntervalMs: 0 })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -376,6 +376,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
       this.wss.once('listening', resolve);
       this.wss.once('error', reject);
     });
+    this.wss.on('error', (e) => this.log(`ledger sandbox server error: ${String(e)}`));
     const addr = this.wss.address() as AddressInfo;
     this.port = addr.port;
     this.url = `ws://${this.options.host}:${addr.port}`;
@@ -1398,6 +1399,18 @@ class LedgerSandboxImpl implements LedgerSandbox {
 
 /** Starts a ledger sandbox and resolves once it listens. */
 export async function startLedgerSandbox(options: LedgerSandboxOptions = {}): Promise<LedgerSandbox> {
+  const check = (name: keyof LedgerSandboxOptions, min: number, max: number): void => {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+      throw new Error(`startLedgerSandbox: ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    }
+  };
+  check('port', 0, 65535);
+  check('networkId', 0, 0xffffffff);
+  check('closeIntervalMs', 0, 86_400_000);
+  check('baseFeeDrops', 1, 1_000_000_000);
+  check('reserveBaseDrops', 0, 100_000_000_000);
+  check('reserveIncrementDrops', 0, 100_000_000_000);
   const sandbox = new LedgerSandboxImpl({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 6006,
