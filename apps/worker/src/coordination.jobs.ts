@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { CoordinationService } from '@app/domain';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AccountsService, CoordinationService } from '@app/domain';
 import { XrplLedgerGateway } from '@app/xrpl';
 import { WorkerJob } from './worker-job';
 
@@ -64,9 +65,47 @@ export class AdvanceSubmissionsJob implements WorkerJob, OnApplicationBootstrap 
   }
 }
 
+/**
+ * SignerList drift: re-reads every account's SignerList and signer keys from a validated ledger every
+ * SIGNER_LIST_CHECK_INTERVAL_MS. A change invalidates the collecting proposals prepared under the old
+ * list and withdraws their payloads.
+ */
+@Injectable()
+export class SignerListDriftJob implements WorkerJob {
+  readonly name = 'signer-list-drift';
+  private readonly logger = new Logger('SignerListDrift');
+  private lastRun = 0;
+
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly coordination: CoordinationService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run(): Promise<void> {
+    if (Date.now() - this.lastRun < this.config.worker.signerListCheckMs) return;
+    this.lastRun = Date.now();
+    for (const account of await this.accounts.list()) {
+      try {
+        const refreshed = await this.accounts.refresh(account.id, { type: 'worker', id: null });
+        if (refreshed.changed) {
+          this.logger.warn(
+            { accountId: account.id, invalidated: refreshed.invalidatedProposalIds },
+            'SignerList or signer keys changed on ledger',
+          );
+          await this.coordination.withdrawPayloads(refreshed.invalidatedProposalIds);
+        }
+      } catch (error) {
+        this.logger.warn({ accountId: account.id, err: error }, 'SignerList check failed');
+      }
+    }
+  }
+}
+
 export const COORDINATION_JOBS = [
   DispatchSignRequestsJob,
   PollPayloadsJob,
   ExpireProposalsJob,
   AdvanceSubmissionsJob,
+  SignerListDriftJob,
 ];

@@ -14,6 +14,7 @@ import {
   DispatchSignRequestsJob,
   ExpireProposalsJob,
   PollPayloadsJob,
+  SignerListDriftJob,
 } from './coordination.jobs';
 import { WORKER_JOBS, WorkerJob } from './worker-job';
 import { WorkerSchedulerService } from './worker-scheduler.service';
@@ -39,7 +40,13 @@ export class WorkerModule {
         ...COORDINATION_JOBS,
         {
           provide: WORKER_JOBS,
-          inject: [DispatchSignRequestsJob, PollPayloadsJob, ExpireProposalsJob, AdvanceSubmissionsJob],
+          inject: [
+            DispatchSignRequestsJob,
+            PollPayloadsJob,
+            ExpireProposalsJob,
+            AdvanceSubmissionsJob,
+            SignerListDriftJob,
+          ],
           useFactory: (...jobs: WorkerJob[]) => jobs,
         },
       ],

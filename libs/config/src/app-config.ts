@@ -40,6 +40,8 @@ export interface AppConfig {
   worker: {
     /** How often the worker looks for work (expiry, reconciliation, submission). */
     tickMs: number;
+    /** How often every account's SignerList and signer keys are re-read (drift detection). */
+    signerListCheckMs: number;
   };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;

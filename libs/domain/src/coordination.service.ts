@@ -999,6 +999,11 @@ export class CoordinationService {
     return { proposal: await this.view(proposalId), payloads };
   }
 
+  /** After proposals were invalidated (SignerList or keys changed): withdraw their open payloads. */
+  async withdrawPayloads(proposalIds: readonly string[]): Promise<void> {
+    for (const proposalId of proposalIds) await this.cancelLiveRequests(proposalId);
+  }
+
   // ---------------------------------------------------------------- worker jobs
 
   /** Sends queued sign requests whose back-off has passed. */

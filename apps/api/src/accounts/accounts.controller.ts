@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { AccountsService } from '@app/domain';
+import { AccountsService, CoordinationService } from '@app/domain';
 import { NETWORK_NAMES } from '@app/config';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
@@ -41,7 +41,10 @@ export class UpdateSignerDto {
 
 @Controller('v1/accounts')
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly coordination: CoordinationService,
+  ) {}
 
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
@@ -67,8 +70,14 @@ export class AccountsController {
   @Post(':id/refresh')
   @HttpCode(200)
   @RequireRole('admin')
-  refresh(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
-    return this.accounts.refresh(id, actorOf(key, req.id));
+  async refresh(
+    @UuidParam('id') id: string,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    const refreshed = await this.accounts.refresh(id, actorOf(key, req.id));
+    await this.coordination.withdrawPayloads(refreshed.invalidatedProposalIds);
+    return refreshed;
   }
 
   /** A signer's label and Xaman user_token (stored encrypted; never returned). */

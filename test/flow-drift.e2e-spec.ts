@@ -1,0 +1,82 @@
+import { Wallet } from 'xrpl';
+import { applySingleSigned } from '@app/sandbox';
+import { FlowEnv, payment, startFlow } from './support/flow';
+
+describe('SignerList drift (worker job and refresh)', () => {
+  let env: FlowEnv;
+  beforeAll(async () => {
+    env = await startFlow({ env: { SIGNER_LIST_CHECK_INTERVAL_MS: '300' } });
+  }, 30_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('invalidates a collecting proposal when the SignerList changes on ledger, and withdraws its payloads', async () => {
+    const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const created = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    expect(created.state).toBe('collecting');
+
+    // The account's owner raises the quorum to 3 behind the service's back.
+    await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {
+      TransactionType: 'SignerListSet',
+      SignerQuorum: 3,
+      SignerEntries: setup.signers.map((s) => ({ SignerEntry: { Account: s.address, SignerWeight: 1 } })),
+    });
+
+    const invalidated = await env.waitForProposal(created.id, (p) => p.state === 'invalidated', 15_000);
+    expect(invalidated.result.reason).toMatch(/SignerList/);
+    await env.waitForProposal(
+      created.id,
+      (p) => p.signers.every((s: any) => s.state === 'cancelled'),
+      10_000,
+    );
+    for (const signer of created.signers) {
+      expect((env.xaman.getPayloadRecord(signer.payloadUuid).platform as any).meta.cancelled).toBe(true);
+    }
+    const account = (await env.call('GET', `/v1/accounts/${accountId}`)).body;
+    expect(account.signerList.quorum).toBe(3);
+
+    // A new proposal is prepared under the new list.
+    const again = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    expect(again.quorum.required).toBe(3);
+  }, 40_000);
+
+  it('POST /v1/accounts/:id/refresh reports the change and the proposals it invalidated', async () => {
+    const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const unchanged = await env.call('POST', `/v1/accounts/${accountId}/refresh`);
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body).toMatchObject({ changed: false, invalidatedProposalIds: [] });
+    const created = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    // A signer gives its account a regular key: its key facts changed.
+    await applySingleSigned(env.ledger, Wallet.fromSeed(setup.signers[0]!.seed), {
+      TransactionType: 'SetRegularKey',
+      RegularKey: Wallet.generate().classicAddress,
+    });
+    const refreshed = await env.call('POST', `/v1/accounts/${accountId}/refresh`);
+    if (refreshed.body.changed) {
+      expect(refreshed.body.invalidatedProposalIds).toEqual([created.id]);
+    } else {
+      // The drift job may have been first: the proposal is invalidated either way.
+      expect((await env.call('GET', `/v1/proposals/${created.id}`)).body.state).toBe('invalidated');
+    }
+    const signer = refreshed.body.signers.find((s: any) => s.address === setup.signers[0]!.address);
+    expect(signer.keyFacts.regularKey).toMatch(/^r/);
+  }, 40_000);
+});
