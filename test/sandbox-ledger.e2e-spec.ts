@@ -14,6 +14,7 @@ import {
   multisign,
 } from 'xrpl';
 
+import { decode } from 'ripple-binary-codec';
 import { GENESIS, TER_CODES, startLedgerSandbox } from '@app/sandbox';
 
 import {
@@ -582,6 +583,25 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
       marker: fwd.result.marker,
     });
     expect(next.result.transactions.map((t) => t.hash)).toEqual(hashes.slice(1));
+  });
+
+  it('submit_multisigned: JSON in (Signers in any order are sorted), v2 hash at result level', async () => {
+    const { ms, signers, dest } = await multisigFixture(h);
+    const tx: Payment = await h.client.autofill(
+      { TransactionType: 'Payment', Account: ms.address, Destination: dest.address, Amount: String(3 * XRP) },
+      2,
+    );
+    const combined = decode(multisignWith(tx, [signers[0]!, signers[1]!])) as Record<string, any>;
+    combined.Signers.reverse();
+    const res = await h.client.request({ command: 'submit_multisigned', tx_json: combined as never });
+    expect(res.result).toMatchObject({ engine_result: 'tesSUCCESS', engine_result_code: 0 });
+    expect(res.result.hash).toMatch(/^[0-9A-F]{64}$/);
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getTransaction(res.result.hash!)?.validated).toBe(true);
+    const dup = { ...combined, Signers: [combined.Signers[0], combined.Signers[0]] };
+    expect(
+      (await rpcError(h.client.request({ command: 'submit_multisigned', tx_json: dup as never }))).error,
+    ).toBe('invalidParams');
   });
 
   it('unknown commands and api_version 1 are refused', async () => {

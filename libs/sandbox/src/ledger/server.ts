@@ -749,6 +749,72 @@ class LedgerSandboxImpl implements LedgerSandbox {
     };
   }
 
+  /**
+   * `submit_multisigned` (RPC transactionSubmitMultiSigned): JSON in, Signers sorted by
+   * AccountID, then the same path as `submit`. API v2: `hash` at result level.
+   */
+  private submitMultisigned(req: Record<string, unknown>): unknown {
+    const json = req.tx_json;
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new RpcError('invalidParams', "Missing field 'tx_json'.");
+    }
+    const tx: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+    if (tx.DeliverMax !== undefined) {
+      if (tx.Amount !== undefined && JSON.stringify(tx.Amount) !== JSON.stringify(tx.DeliverMax)) {
+        throw new RpcError('invalidParams', "Cannot specify differing 'Amount' and 'DeliverMax'");
+      }
+      tx.Amount = tx.DeliverMax;
+      delete tx.DeliverMax;
+    }
+    delete tx.hash;
+    if (!Array.isArray(tx.Signers)) throw new RpcError('invalidParams', "Missing field 'tx_json.Signers'.");
+    if (tx.Signers.length === 0)
+      throw new RpcError('invalidParams', 'tx_json.Signers array may not be empty.');
+    if (tx.SigningPubKey !== undefined && tx.SigningPubKey !== '') {
+      throw new RpcError(
+        'invalidParams',
+        'Invalid  tx_json.SigningPubKey field.  Field must be empty when multi-signing.',
+      );
+    }
+    tx.SigningPubKey = '';
+    const signers = tx.Signers as Array<{ Signer?: { Account?: unknown } }>;
+    for (const e of signers) {
+      if (!isValidAddress(e.Signer?.Account)) {
+        throw new RpcError('invalidParams', 'Signers array may only contain Signer entries.');
+      }
+    }
+    const key = (e: { Signer?: { Account?: unknown } }): string => accountIdHex(e.Signer?.Account as string);
+    const sorted = [...signers].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    for (let i = 1; i < sorted.length; i++) {
+      if (key(sorted[i] as never) === key(sorted[i - 1] as never)) {
+        throw new RpcError(
+          'invalidParams',
+          `Duplicate Signers:Signer:Account entries (${String(sorted[i]?.Signer?.Account)}) are not allowed.`,
+        );
+      }
+    }
+    tx.Signers = sorted;
+    let blob: string;
+    try {
+      blob = encode(tx);
+    } catch (e) {
+      throw new RpcError('invalidTransaction', undefined, {
+        error_exception: e instanceof Error ? e.message : String(e),
+      });
+    }
+    const r = this.doSubmit(blob, req.fail_hard === true);
+    if (r === NO_RESPONSE) return NO_RESPONSE;
+    const { hash, ...txJson } = r.tx_json;
+    return {
+      engine_result: r.engine_result,
+      engine_result_code: r.engine_result_code,
+      engine_result_message: r.engine_result_message,
+      tx_blob: r.tx_blob,
+      tx_json: txJson,
+      hash,
+    };
+  }
+
   // ------------------------------------------------------------------------------------------
   // helpers for tests
 
@@ -928,6 +994,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
           );
         }
         return this.doSubmit(req.tx_blob, req.fail_hard === true);
+      case 'submit_multisigned':
+        return this.submitMultisigned(req);
       case 'tx':
         return this.txCmd(req);
       case 'subscribe':
