@@ -322,6 +322,36 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     expect(bad).toMatchObject({ error: 'actMalformed', error_code: 35 });
   });
 
+  it('open vs validated ledger: a funding payment is visible in "current" before it validates', async () => {
+    const w = newWallet();
+    await h.sandbox.fund(w.address, 25 * XRP, { close: false });
+    const cur = await h.client.request({
+      command: 'account_info',
+      account: w.address,
+      ledger_index: 'current',
+    });
+    expect(cur.result.account_data.Balance).toBe(String(25 * XRP));
+    const v = await rpcError(
+      h.client.request({ command: 'account_info', account: w.address, ledger_index: 'validated' }),
+    );
+    expect(v.error).toBe('actNotFound');
+    const closed = h.sandbox.acceptLedger();
+    const lc = await h.client.request({ command: 'ledger_closed' } as never);
+    expect((lc as { result: { ledger_index: number } }).result.ledger_index).toBe(closed);
+    const after = await h.client.request({
+      command: 'account_info',
+      account: w.address,
+      ledger_index: 'validated',
+    });
+    expect(after.result).toMatchObject({ validated: true, ledger_index: closed });
+    expect(after.result.account_data).toMatchObject({ Sequence: closed, OwnerCount: 0, Flags: 0 });
+    // historical state: the account did not exist one ledger earlier
+    const earlier = await rpcError(
+      h.client.request({ command: 'account_info', account: w.address, ledger_index: closed - 1 }),
+    );
+    expect(earlier.error).toBe('actNotFound');
+  });
+
   it('SignerListSet replace keeps OwnerCount 1; delete (quorum 0) removes it; reserve enforced', async () => {
     const { ms, signers } = await multisigFixture(h);
     const s4 = newWallet();
