@@ -76,6 +76,18 @@ describe('ledger sandbox: fault switches', () => {
     expect(h.sandbox.getBalance(fx.dest.address)).toBeUndefined();
   });
 
+  it('neverValidate: a resubmission after the fault is switched off validates', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const blob = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]);
+    h.sandbox.faults.neverValidate = true;
+    expect((await submitBlob(h, blob)).engine_result).toBe('tesSUCCESS');
+    h.sandbox.faults.neverValidate = false;
+    await submitBlob(h, blob); // already in the open ledger: tefPAST_SEQ, but now "submitted while off"
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
+  });
+
   it('neverValidate: submitAndWait gives up once the validated ledger passes LastLedgerSequence', async () => {
     await stopHarness(h);
     h = await startHarness({ closeIntervalMs: 100 });

@@ -721,8 +721,9 @@ class LedgerSandboxImpl implements LedgerSandbox {
       return NO_RESPONSE;
     }
     const p = this.preparePending(txBlob);
-    p.neverValidate = this.faults.neverValidate;
     const known = this.localTxs.find((l) => l.p.hash === p.hash)?.p ?? p;
+    // the neverValidate fault applies to the latest submission of a blob
+    known.neverValidate = this.faults.neverValidate;
     const result = this.applyToOpen(known);
     const cls = terClass(result);
     const applied = cls === 'tes' || cls === 'tec';
