@@ -818,7 +818,10 @@ export function affectedAccounts(tx: TxJson, meta: TxMeta | undefined): Set<stri
   for (const n of meta?.AffectedNodes ?? []) {
     const inner = n.CreatedNode ?? n.ModifiedNode ?? n.DeletedNode;
     const fields = (inner?.FinalFields ?? inner?.NewFields) as Record<string, unknown> | undefined;
-    if (typeof fields?.Account === 'string') out.add(fields.Account);
+    // TxMeta::getAffectedAccounts: every AccountID field of the node (not inner arrays)
+    for (const f of ['Account', 'Destination', 'RegularKey', 'Owner']) {
+      if (typeof fields?.[f] === 'string') out.add(fields[f]);
+    }
   }
   return out;
 }
