@@ -1,12 +1,7 @@
 import { Wallet } from 'xrpl';
-import { FlowEnv, payment, startFlow } from './support/flow';
+import { FlowEnv, payment, startFlow, sandboxAction } from './support/flow';
 
-const signInXaman = (env: FlowEnv, uuid: string) =>
-  fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
+const signInXaman = (env: FlowEnv, uuid: string) => sandboxAction(env, uuid, 'sign');
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 

@@ -1,20 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { decode, Wallet } from 'xrpl';
-import { FlowEnv, payment, startFlow, waitUntil } from './support/flow';
+import { FlowEnv, payment, startFlow, waitUntil, sandboxAction } from './support/flow';
 
 const sign = (env: FlowEnv, uuid: string, body: Record<string, unknown> = {}) =>
-  fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-const reject = (env: FlowEnv, uuid: string) =>
-  fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/reject`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
+  sandboxAction(env, uuid, 'sign', body);
+const reject = (env: FlowEnv, uuid: string) => sandboxAction(env, uuid, 'reject');
 
 function signedWebhook(secret: string, body: unknown, timestamp = Math.floor(Date.now() / 1000)) {
   const raw = JSON.stringify(body);

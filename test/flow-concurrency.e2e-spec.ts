@@ -5,14 +5,9 @@ import { CoordinationService } from '@app/domain';
 import { applySingleSigned } from '@app/sandbox';
 import { createApiApp } from '../apps/api/src/api.app';
 import { createWorkerApp } from '../apps/worker/src/worker.app';
-import { FlowEnv, payment, startFlow } from './support/flow';
+import { FlowEnv, payment, startFlow, sandboxAction } from './support/flow';
 
-const signInXaman = (env: FlowEnv, uuid: string) =>
-  fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/sign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
+const signInXaman = (env: FlowEnv, uuid: string) => sandboxAction(env, uuid, 'sign');
 
 async function auditCount(env: FlowEnv, proposalId: string, action: string): Promise<number> {
   const rows = await env.db.dataSource.query(

@@ -15,6 +15,34 @@ export const TEST_ENV = {
   PORT: '0',
 };
 
+/** fetch with JSON in and out; the body is parsed when it is JSON. */
+export async function callJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string | null,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
 export interface TestApi {
   url: string;
   app: INestApplication;
@@ -49,25 +77,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     db,
     config,
     adminKey,
-    async call(method, path, body, key = adminKey, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
-    },
+    call: (method, path, body, key = adminKey, headers = {}) =>
+      callJson(url, method, path, body, key, headers),
     async close() {
       await app.close();
       await db.destroy();

@@ -14,6 +14,7 @@ import {
 } from '@app/sandbox';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createWorkerApp } from '../../apps/worker/src/worker.app';
+import { callJson } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
 export interface FlowEnv {
@@ -99,26 +100,8 @@ export async function startFlow(
   const worker = options.worker === false ? null : await createWorkerApp(config);
   const adminKey = (await new ApiKeyStore(db.dataSource).issue('e2e admin', 'admin', null)).key;
 
-  const call: FlowEnv['call'] = async (method, path, body, opts = {}) => {
-    const key = opts.key === undefined ? adminKey : opts.key;
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...opts.headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
-  };
+  const call: FlowEnv['call'] = (method, path, body, opts = {}) =>
+    callJson(url, method, path, body, opts.key === undefined ? adminKey : opts.key, opts.headers);
 
   const env: FlowEnv = {
     ledger,
@@ -184,6 +167,20 @@ export async function startFlow(
     },
   };
   return env;
+}
+
+/** The simulated phone of a signer acts on a payload through the Xaman sandbox control API. */
+export function sandboxAction(
+  env: FlowEnv,
+  uuid: string,
+  action: 'sign' | 'reject' | 'open',
+  body: Record<string, unknown> = {},
+): Promise<Response> {
+  return fetch(`${env.xaman.url}/sandbox/payloads/${uuid}/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** A plain XRP payment template to a fresh destination. */

@@ -435,7 +435,7 @@ export class CoordinationService {
     }
     const expireMinutes = Math.max(1, Math.ceil((proposal.deadline.getTime() - Date.now()) / 60_000));
     try {
-      let created: { uuid: string; pushed: boolean; signLink: string; qrPng: string | null };
+      let created: { uuid: string; pushed: boolean | null; signLink: string; qrPng: string | null };
       try {
         created = await this.xaman.createPayload({
           txjson: proposal.preparedTx,
@@ -453,7 +453,13 @@ export class CoordinationService {
         // Duplicate identifier: an earlier attempt created it. Find it instead of making another.
         const existing = await this.xaman.getPayloadByIdentifier(request.customIdentifier);
         if (!existing) throw error;
-        created = { uuid: existing.uuid, pushed: false, signLink: `${existing.uuid}`, qrPng: null };
+        // Whether that attempt pushed is unknown: its answer was lost.
+        created = {
+          uuid: existing.uuid,
+          pushed: null,
+          signLink: this.xaman.signLinkFor(existing.uuid),
+          qrPng: `${this.xaman.signLinkFor(existing.uuid)}_q.png`,
+        };
       }
       const recorded = await this.store.transitionRequest(
         request.id,

@@ -48,6 +48,8 @@ export interface XamanPort {
   createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
   getPayload(uuid: string): Promise<PayloadView>;
   getPayloadByIdentifier(identifier: string): Promise<PayloadView | null>;
+  /** The link a signer opens (or scans as a QR) to sign a payload when a push did not arrive. */
+  signLinkFor(uuid: string): string;
   cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }>;
   watchPayload(uuid: string, onChange: (event: 'opened' | 'resolved' | 'expired') => void): { close(): void };
 }

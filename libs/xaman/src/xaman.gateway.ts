@@ -171,6 +171,10 @@ export class XamanGateway implements XamanPort {
     return view(raw as RawPayload);
   }
 
+  signLinkFor(uuid: string): string {
+    return `${this.endpoint}/sign/${uuid}`;
+  }
+
   async cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }> {
     try {
       const result = await this.sdk.payload.cancel(uuid, true);

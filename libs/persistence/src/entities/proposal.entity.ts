@@ -1,19 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ProposalState } from '@app/domain';
 import { bigintNumber, nullableBigintNumber } from './transformers';
-
-export const PROPOSAL_STATES = [
-  'collecting',
-  'quorum_reached',
-  'submitted',
-  'succeeded',
-  'failed',
-  'expired',
-  'cancelled',
-  'rejected',
-  'superseded',
-  'invalidated',
-] as const;
-export type ProposalState = (typeof PROPOSAL_STATES)[number];
 
 @Entity('proposals')
 export class ProposalEntity {

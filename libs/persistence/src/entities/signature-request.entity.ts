@@ -1,17 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export const SIGNATURE_REQUEST_STATES = [
-  'queued',
-  'created',
-  'opened',
-  'signed',
-  'rejected',
-  'refused',
-  'expired',
-  'cancelled',
-  'failed',
-] as const;
-export type SignatureRequestState = (typeof SIGNATURE_REQUEST_STATES)[number];
+import type { RequestState } from '@app/domain';
 
 @Entity('signature_requests')
 export class SignatureRequestEntity {
@@ -20,7 +8,7 @@ export class SignatureRequestEntity {
   @Column('uuid', { name: 'signer_id' }) signerId!: string;
   @Column('text', { name: 'signer_address' }) signerAddress!: string;
   @Column('integer', { default: 1 }) attempt!: number;
-  @Column('text') state!: SignatureRequestState;
+  @Column('text') state!: RequestState;
   @Column('text', { name: 'custom_identifier' }) customIdentifier!: string;
   @Column('uuid', { name: 'xaman_payload_uuid', nullable: true }) xamanPayloadUuid!: string | null;
   @Column('boolean', { nullable: true }) pushed!: boolean | null;
