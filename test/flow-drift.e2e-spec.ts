@@ -79,4 +79,26 @@ describe('SignerList drift (worker job and refresh)', () => {
     const signer = refreshed.body.signers.find((s: any) => s.address === setup.signers[0]!.address);
     expect(signer.keyFacts.regularKey).toMatch(/^r/);
   }, 40_000);
+
+  it('ends a collecting proposal as superseded once its Sequence is used by another transaction', async () => {
+    const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const created = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    expect(created.ticketSequence).toBeNull();
+    await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {
+      TransactionType: 'AccountSet',
+    });
+    const superseded = await env.waitForProposal(created.id, (p) => p.state === 'superseded', 15_000);
+    expect(superseded.result.reason).toMatch(/Sequence \d+ was used by another transaction/);
+    await env.waitForProposal(
+      created.id,
+      (p) => p.signers.every((s: any) => s.state === 'cancelled'),
+      10_000,
+    );
+  }, 40_000);
 });

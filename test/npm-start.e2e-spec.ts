@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,6 +81,8 @@ describe('npm start (embedded PostgreSQL, sandboxes, API and worker in one proce
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
+    // The embedded PostgreSQL stopped too (a running postmaster keeps its pid file).
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 
     const second = start(dataDir);
     running = second.child;
@@ -94,5 +96,6 @@ describe('npm start (embedded PostgreSQL, sandboxes, API and worker in one proce
     expect(((await listed.json()) as { items: { id: string }[] }).items.map((p) => p.id)).toContain(id);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
 });

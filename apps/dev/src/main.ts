@@ -34,6 +34,11 @@ runProcess('coordinator', async () => {
       });
       cleanups.push(() => postgres!.stop());
       env.DATABASE_URL = postgres.url;
+      if (postgres.traversableMadeFor.length > 0) {
+        process.stdout.write(
+          `  Note: PostgreSQL runs as the postgres user, so these directories were made traversable (o+x) for it: ${postgres.traversableMadeFor.join(', ')}\n`,
+        );
+      }
     }
     if (!env.TOKEN_ENCRYPTION_KEY) {
       env.TOKEN_ENCRYPTION_KEY = (

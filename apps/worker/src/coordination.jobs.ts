@@ -66,9 +66,10 @@ export class AdvanceSubmissionsJob implements WorkerJob, OnApplicationBootstrap 
 }
 
 /**
- * SignerList drift: re-reads every account's SignerList and signer keys from a validated ledger every
- * SIGNER_LIST_CHECK_INTERVAL_MS. A change invalidates the collecting proposals prepared under the old
- * list and withdraws their payloads.
+ * Ledger drift: re-reads every account's SignerList, signer keys, Sequence and Tickets from a validated
+ * ledger every SIGNER_LIST_CHECK_INTERVAL_MS. A changed list or key invalidates the collecting
+ * proposals prepared under it; a Sequence/Ticket used by something else supersedes them. Either way
+ * their payloads are withdrawn.
  */
 @Injectable()
 export class SignerListDriftJob implements WorkerJob {
@@ -95,6 +96,7 @@ export class SignerListDriftJob implements WorkerJob {
           );
           await this.coordination.withdrawPayloads(refreshed.invalidatedProposalIds);
         }
+        await this.coordination.supersedeSpent(account.id, account.address);
       } catch (error) {
         this.logger.warn({ accountId: account.id, err: error }, 'SignerList check failed');
       }

@@ -1005,6 +1005,47 @@ export class CoordinationService {
     return { proposal: await this.view(proposalId), payloads };
   }
 
+  /**
+   * Collecting proposals whose Sequence or Ticket was already used on the validated ledger can never
+   * apply: they end as `superseded` and their payloads are withdrawn, so nobody signs in vain.
+   */
+  async supersedeSpent(accountId: string, accountAddress: string): Promise<string[]> {
+    const open = (await this.store.proposalsInStates(['collecting'], 1000)).filter(
+      (p) => p.accountId === accountId,
+    );
+    if (open.length === 0) return [];
+    const [facts, tickets] = await Promise.all([
+      this.ledger.accountFacts(accountAddress),
+      this.ledger.tickets(accountAddress),
+    ]);
+    if (!facts.exists || facts.sequence === null) return [];
+    const superseded: string[] = [];
+    for (const proposal of open) {
+      const spent =
+        proposal.ticketSequence !== null
+          ? !tickets.includes(proposal.ticketSequence) && proposal.ticketSequence < facts.sequence
+          : proposal.sequence < facts.sequence;
+      if (!spent) continue;
+      const what =
+        proposal.ticketSequence !== null
+          ? `Ticket ${proposal.ticketSequence}`
+          : `Sequence ${proposal.sequence}`;
+      const changed = await this.store.transitionProposal(
+        proposal.id,
+        ['collecting'],
+        'superseded',
+        { finalReason: `${what} was used by another transaction (validated ledger ${facts.ledgerIndex})` },
+        WORKER,
+      );
+      if (changed) {
+        superseded.push(proposal.id);
+        await this.cancelLiveRequests(proposal.id);
+        this.log.warn('proposal superseded before quorum', { proposalId: proposal.id, what });
+      }
+    }
+    return superseded;
+  }
+
   /** After proposals were invalidated (SignerList or keys changed): withdraw their open payloads. */
   async withdrawPayloads(proposalIds: readonly string[]): Promise<void> {
     for (const proposalId of proposalIds) await this.cancelLiveRequests(proposalId);
