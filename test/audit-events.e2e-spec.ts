@@ -51,7 +51,7 @@ describe('GET /v1/audit-events: the audit trail of a payout', () => {
 
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it("reads back the proposal's life, oldest to newest, with who caused each step", async () => {
     const res = await env.call('GET', `/v1/audit-events?entityType=proposal&entityId=${proposalId}`);

@@ -28,7 +28,7 @@ describe('coordination flow: nothing is trusted (REST API + both sandboxes + Pos
   }, 30_000);
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it('refuses a tampered blob, a blob signed as another account, a disabled master key, a forged and a replayed webhook; the honest signers still complete it', async () => {
     const setup = await env.setUp({

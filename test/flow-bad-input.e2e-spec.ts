@@ -87,7 +87,7 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
   }, 30_000);
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   // ------------------------------------------------------------------ POST /v1/accounts
 

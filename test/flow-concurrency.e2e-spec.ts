@@ -24,7 +24,7 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
   }, 30_000);
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it('50 concurrent webhooks for the last needed signature, across two API and two worker processes, combine and submit exactly once', async () => {
     const api2: INestApplication = await createApiApp(env.config);

@@ -9,7 +9,7 @@ describe('SignerList drift (worker job and refresh)', () => {
   }, 30_000);
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it('invalidates a collecting proposal when the SignerList changes on ledger, and withdraws its payloads', async () => {
     const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }] });

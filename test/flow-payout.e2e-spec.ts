@@ -8,7 +8,7 @@ describe('coordination flow: payouts (REST API + both sandboxes + PostgreSQL)', 
   }, 30_000);
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it('2-of-3 with equal weights pays out, proven from a validated ledger', async () => {
     const setup = await env.setUp({

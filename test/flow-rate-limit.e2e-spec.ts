@@ -112,7 +112,7 @@ describe("Respect Xaman's rate limits: requests are queued and retried with back
   });
   afterAll(async () => {
     await env?.close();
-  });
+  }, 30_000);
 
   it('rate-limited (429) payload creations stay queued, are retried with back-off, and each is created exactly once after the limit lifts', async () => {
     const { setup, accountId } = await fiveSignerAccount(env);

@@ -159,11 +159,19 @@ export async function startFlow(
       return Object.fromEntries(rows.map((r) => [r.t, r.n]));
     },
     async close() {
-      await worker?.close();
-      await api.close();
-      await xaman.close();
-      await ledger.close();
-      await db.destroy();
+      const steps: [string, () => Promise<unknown>][] = [
+        ['worker', async () => worker?.close()],
+        ['api', () => api.close()],
+        ['xaman', () => xaman.close()],
+        ['ledger', () => ledger.close()],
+        ['db', () => db.destroy()],
+      ];
+      for (const [name, step] of steps) {
+        const started = Date.now();
+        await step();
+        if (Date.now() - started > 1000)
+          process.stderr.write(`flow close: ${name} took ${Date.now() - started} ms\n`);
+      }
     },
   };
   return env;

@@ -38,8 +38,17 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
     return run;
   }
 
+  /** Stops scheduling, then lets running jobs finish for up to 10 s (each is safe to interrupt). */
   async onApplicationShutdown(): Promise<void> {
     for (const name of this.registry.getIntervals()) this.registry.deleteInterval(name);
-    await Promise.all(this.running.values());
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn(`jobs still running after 10 s: ${[...this.running.keys()].join(', ')}`);
+        resolve();
+      }, 10_000);
+    });
+    await Promise.race([Promise.all(this.running.values()), grace]);
+    clearTimeout(timer);
   }
 }
