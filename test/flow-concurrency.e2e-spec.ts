@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { multisign, Wallet } from 'xrpl';
 import { CoordinationService } from '@app/domain';
+import { verifySignerBlob } from '@app/multisign';
+import { TypeormCoordinatorStore } from '@app/persistence';
 import { applySingleSigned } from '@app/sandbox';
 import { createApiApp } from '../apps/api/src/api.app';
 import { createWorkerApp } from '../apps/worker/src/worker.app';
@@ -178,4 +180,56 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     expect(env.ledger.getBalance(destination)).toBe(6_000_000n);
     expect(env.ledger.findTransactions(setup.account.address, done.sequence)).toHaveLength(1);
   }, 60_000);
+
+  it('a quorum stored by a process that died before combining is combined and settled by the worker', async () => {
+    const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const destination = Wallet.generate().classicAddress;
+    const created = (
+      await env.call('POST', '/v1/proposals', { accountId, txjson: payment(destination, '3000000') })
+    ).body;
+    const signer = setup.signers[0]!;
+    const uuid = created.signers.find((s: any) => s.address === signer.address).payloadUuid;
+    // What a process did before it died: it verified and stored the signature, and never combined.
+    const store = env.api.get(TypeormCoordinatorStore);
+    const request = (await store.findRequestByPayload(uuid))!;
+    const proposal = (await store.findProposal(created.id))!;
+    const blob = Wallet.fromSeed(signer.seed).sign(created.preparedTx, true).tx_blob;
+    const prepared = {
+      txJson: proposal.preparedTx,
+      encoded: proposal.preparedTxHex,
+      account: setup.account.address,
+      feeDrops: String(proposal.feeDrops),
+      maxSignatures: proposal.maxSignatures,
+      sequence: proposal.sequence,
+      ticketSequence: proposal.ticketSequence,
+      lastLedgerSequence: proposal.lastLedgerSequence,
+      networkId: null,
+    };
+    const verdict = verifySignerBlob(prepared, blob, signer.address, {
+      signerList: {
+        quorum: 1,
+        entries: setup.signers.map((s) => ({ account: s.address, weight: s.weight })),
+      },
+      signerFacts: { funded: true, masterDisabled: false, regularKey: null },
+    });
+    if (!verdict.ok) throw new Error(verdict.code);
+    const stored = await store.recordSignature(
+      request,
+      ['created', 'opened'],
+      { hex: blob, txid: null },
+      {
+        signerAddress: signer.address,
+        signingPubKey: verdict.signature.signingPubKey,
+        txnSignature: verdict.signature.txnSignature,
+        keyType: verdict.signature.keyType,
+        weight: verdict.signature.weight,
+      },
+      { type: 'system', id: null },
+    );
+    expect(stored).toBe(true);
+    const done = await env.waitForProposal(created.id, (p) => p.state === 'succeeded', 20_000);
+    expect(done.result.transactionResult).toBe('tesSUCCESS');
+    expect(env.ledger.getBalance(destination)).toBe(3_000_000n);
+  }, 40_000);
 });

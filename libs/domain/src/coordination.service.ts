@@ -1107,10 +1107,9 @@ export class CoordinationService {
   async advanceSubmissions(limit = 100): Promise<void> {
     for (const proposal of await this.store.proposalsInStates(['quorum_reached'], limit))
       await this.submit(proposal.id);
-    for (const proposal of await this.store.proposalsInStates(['collecting'], limit)) {
-      // A signature stored by a process that died before combining.
-      await this.tryCombine(proposal.id);
-    }
+    // Quorums a process stored but died before combining.
+    for (const proposalId of await this.store.proposalsAwaitingCombine(limit))
+      await this.tryCombine(proposalId);
     for (const proposal of await this.store.proposalsInStates(['submitted'], limit)) {
       try {
         await this.follow(proposal.id);

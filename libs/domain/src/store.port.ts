@@ -149,6 +149,8 @@ export interface CoordinatorStore {
   // worker
   proposalsDueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
   proposalsInStates(states: readonly ProposalState[], limit: number): Promise<ProposalRecord[]>;
+  /** Collecting proposals whose stored signatures already reach the quorum (a combine was missed). */
+  proposalsAwaitingCombine(limit: number): Promise<string[]>;
 
   audit(actor: Actor, entry: AuditEntry): Promise<void>;
 }

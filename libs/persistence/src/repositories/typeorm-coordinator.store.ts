@@ -482,6 +482,18 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
       .getMany();
   }
 
+  async proposalsAwaitingCombine(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT p.id FROM proposals p JOIN signatures s ON s.proposal_id = p.id
+       WHERE p.state = 'collecting'
+       GROUP BY p.id, p.signer_quorum
+       HAVING sum(s.weight) >= p.signer_quorum
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   proposalsInStates(states: readonly ProposalState[], limit: number): Promise<ProposalRecord[]> {
     return this.dataSource
       .getRepository(ProposalEntity)
