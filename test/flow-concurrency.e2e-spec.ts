@@ -4,7 +4,7 @@ import { multisign, Wallet } from 'xrpl';
 import { CoordinationService } from '@app/domain';
 import { verifySignerBlob } from '@app/multisign';
 import { TypeormCoordinatorStore } from '@app/persistence';
-import { applySingleSigned } from '@app/sandbox';
+import { applySingleSigned, GENESIS } from '@app/sandbox';
 import { createApiApp } from '../apps/api/src/api.app';
 import { createWorkerApp } from '../apps/worker/src/worker.app';
 import { FlowEnv, payment, startFlow, sandboxAction } from './support/flow';
@@ -231,5 +231,58 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     const done = await env.waitForProposal(created.id, (p) => p.state === 'succeeded', 20_000);
     expect(done.result.transactionResult).toBe('tesSUCCESS');
     expect(env.ledger.getBalance(destination)).toBe(3_000_000n);
+  }, 40_000);
+
+  it('an incoming payment that happens to carry our Sequence number never supersedes a submitted proposal', async () => {
+    const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }] });
+    const accountId = await env.register(setup);
+    const created = (
+      await env.call('POST', '/v1/proposals', {
+        accountId,
+        txjson: payment(Wallet.generate().classicAddress, '1000000'),
+      })
+    ).body;
+    expect(created.ticketSequence).toBeNull();
+    // Bring the genesis account's Sequence to exactly our proposal's.
+    const genesis = Wallet.fromSeed(GENESIS.seed);
+    const genesisSequence = () => env.ledger.getAccount(GENESIS.address, 'current')!.Sequence;
+    expect(genesisSequence()).toBeLessThanOrEqual(created.sequence);
+    while (genesisSequence() < created.sequence)
+      await env.ledger.fund(Wallet.generate().classicAddress, 1_000_000n);
+    // Our transaction is submitted but does not validate for now.
+    env.ledger.faults.neverValidate = true;
+    expect((await signInXaman(env, created.signers[0].payloadUuid)).status).toBe(200);
+    await env.waitForProposal(created.id, (p) => p.state === 'submitted');
+    env.ledger.faults.neverValidate = false;
+    // Someone else's transaction with the same Sequence number lands in our account's history.
+    await applySingleSigned(env.ledger, genesis, {
+      TransactionType: 'Payment',
+      Destination: setup.account.address,
+      Amount: '1',
+    });
+    const history = env.ledger.findTransactions(GENESIS.address, created.sequence);
+    expect(history).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2_000)); // several ledger closes, each triggering a follow-up
+    const after = (await env.call('GET', `/v1/proposals/${created.id}`)).body;
+    expect(after.state).toBe('submitted');
+    expect(env.ledger.getAccount(setup.account.address)!.Sequence).toBe(created.sequence);
+  }, 60_000);
+
+  it('concurrent retries with one Idempotency-Key all answer the same proposal', async () => {
+    const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }, { weight: 1 }] });
+    const accountId = await env.register(setup);
+    const body = { accountId, txjson: payment(Wallet.generate().classicAddress, '1000000') };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        env.call('POST', '/v1/proposals', body, { headers: { 'idempotency-key': 'retry-me-42' } }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const count = await env.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM proposals WHERE account_id = $1`,
+      [accountId],
+    );
+    expect(count[0].n).toBe(1);
   }, 40_000);
 });

@@ -12,7 +12,13 @@ describe('SignerList drift (worker job and refresh)', () => {
   }, 30_000);
 
   it('invalidates a collecting proposal when the SignerList changes on ledger, and withdraws its payloads', async () => {
-    const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }] });
+    // The proposal takes a Ticket, so the SignerListSet below (on the account Sequence) changes the
+    // list without also spending the proposal's number (which would supersede it instead).
+    const setup = await env.setUp({
+      quorum: 2,
+      signers: [{ weight: 1 }, { weight: 1 }, { weight: 1 }],
+      tickets: 1,
+    });
     const accountId = await env.register(setup);
     const created = (
       await env.call('POST', '/v1/proposals', {
@@ -21,6 +27,7 @@ describe('SignerList drift (worker job and refresh)', () => {
       })
     ).body;
     expect(created.state).toBe('collecting');
+    expect(created.ticketSequence).toBe(setup.tickets[0]);
 
     // The account's owner raises the quorum to 3 behind the service's back.
     await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {

@@ -193,7 +193,26 @@ export class CoordinationService {
       const existing = await this.store.findProposalByIdempotencyKey(actor.id, idempotencyKey);
       if (existing) return { proposal: await this.replayed(existing, requestFingerprint), replayed: true };
     }
+    try {
+      return await this.prepareAndSend(input, actor, idempotencyKey, requestFingerprint);
+    } catch (error) {
+      // Concurrent retries of one Idempotency-Key: the losers see the winner's Sequence as taken (or
+      // its key); they answer with the winner's proposal.
+      const raceCodes = ['IDEMPOTENCY_RACE', 'SEQUENCE_IN_USE', 'NO_FREE_SEQUENCE', 'TICKET_IN_USE'];
+      if (idempotencyKey !== null && error instanceof DomainError && raceCodes.includes(error.code)) {
+        const existing = await this.store.findProposalByIdempotencyKey(actor.id, idempotencyKey);
+        if (existing) return { proposal: await this.replayed(existing, requestFingerprint), replayed: true };
+      }
+      throw error;
+    }
+  }
 
+  private async prepareAndSend(
+    input: CreateProposalInput,
+    actor: Actor,
+    idempotencyKey: string | null,
+    requestFingerprint: string,
+  ): Promise<{ proposal: ProposalView; replayed: boolean }> {
     const account = UUID.test(input.accountId) ? await this.store.findAccount(input.accountId) : null;
     if (!account) {
       throw new DomainError('ACCOUNT_NOT_FOUND', `No registered account ${input.accountId}.`, {
@@ -277,45 +296,35 @@ export class CoordinationService {
         { funded: s.funded, masterDisabled: s.masterDisabled, regularKey: s.regularKey },
       ]),
     );
-    let proposal: ProposalRecord;
-    try {
-      proposal = await this.store.insertProposal(
-        {
-          accountId: account.id,
-          transactionType: String(prepared.txJson.TransactionType),
-          txTemplate: input.txjson,
-          preparedTx: prepared.txJson,
-          preparedTxHex: prepared.encoded,
-          sequence: prepared.sequence,
-          ticketSequence: prepared.ticketSequence,
-          feeDrops: Number(prepared.feeDrops),
-          maxSignatures: prepared.maxSignatures,
-          lastLedgerSequence: prepared.lastLedgerSequence,
-          signerQuorum: ledgerList.quorum,
-          signerListSnapshot: {
-            quorum: ledgerList.quorum,
-            entries: ledgerList.entries,
-            ledgerIndex: facts.ledgerIndex,
-            facts: factsBySigner,
-          },
-          deadline: new Date(Date.now() + windowSeconds * 1000),
-          instruction: input.instruction ?? null,
-          createdBy: actor.id,
-          idempotencyKey,
-          requestFingerprint,
+    const proposal = await this.store.insertProposal(
+      {
+        accountId: account.id,
+        transactionType: String(prepared.txJson.TransactionType),
+        txTemplate: input.txjson,
+        preparedTx: prepared.txJson,
+        preparedTxHex: prepared.encoded,
+        sequence: prepared.sequence,
+        ticketSequence: prepared.ticketSequence,
+        feeDrops: Number(prepared.feeDrops),
+        maxSignatures: prepared.maxSignatures,
+        lastLedgerSequence: prepared.lastLedgerSequence,
+        signerQuorum: ledgerList.quorum,
+        signerListSnapshot: {
+          quorum: ledgerList.quorum,
+          entries: ledgerList.entries,
+          ledgerIndex: facts.ledgerIndex,
+          facts: factsBySigner,
         },
-        listed.map((s) => ({ signerId: s.id, signerAddress: s.address })),
-        actor,
-        this.settings.dispatchLeaseMs,
-      );
-    } catch (error) {
-      // A concurrent request with the same Idempotency-Key won the race: answer with its proposal.
-      if (error instanceof DomainError && error.code === 'IDEMPOTENCY_RACE' && idempotencyKey !== null) {
-        const existing = await this.store.findProposalByIdempotencyKey(actor.id, idempotencyKey);
-        if (existing) return { proposal: await this.replayed(existing, requestFingerprint), replayed: true };
-      }
-      throw error;
-    }
+        deadline: new Date(Date.now() + windowSeconds * 1000),
+        instruction: input.instruction ?? null,
+        createdBy: actor.id,
+        idempotencyKey,
+        requestFingerprint,
+      },
+      listed.map((s) => ({ signerId: s.id, signerAddress: s.address })),
+      actor,
+      this.settings.dispatchLeaseMs,
+    );
     this.log.info('proposal created', {
       proposalId: proposal.id,
       accountId: account.id,
@@ -556,7 +565,8 @@ export class CoordinationService {
     const request = await this.store.findRequestByPayload(payloadUuid);
     if (!request) return 'unknown';
     if (!LIVE_REQUEST_STATES.includes(request.state)) {
-      // Already settled; a quorum may still be waiting for this process to combine.
+      // Already settled (perhaps by another process): stop watching; a quorum may still await a combine.
+      this.unwatch(payloadUuid);
       if (request.state === 'signed') await this.tryCombine(request.proposalId);
       return 'ignored';
     }
@@ -738,9 +748,34 @@ export class CoordinationService {
   async tryCombine(proposalId: string): Promise<boolean> {
     const proposal = await this.store.findProposal(proposalId);
     if (!proposal || proposal.state !== 'collecting') return false;
+    if (proposal.deadline <= new Date()) return false; // the expiry job closes it
     const signatures = (await this.store.signaturesOf(proposalId)).map(toVerified);
     const list = signerListOf(proposal.signerListSnapshot);
     if (!quorumProgress(signatures, list).reached) return false;
+    // Rule 7: the signers must be in the CURRENT SignerList. Re-read it before anything is combined.
+    const current = (await this.ledger.accountFacts(String(proposal.preparedTx.Account))).signerList;
+    const unchanged =
+      current !== null &&
+      current.quorum === list.quorum &&
+      current.entries.length === list.entries.length &&
+      current.entries.every((e) =>
+        list.entries.some((x) => x.account === e.account && x.weight === e.weight),
+      );
+    if (!unchanged) {
+      if (
+        await this.store.transitionProposal(
+          proposalId,
+          ['collecting'],
+          'invalidated',
+          { finalReason: 'The SignerList changed on ledger before the quorum could be combined' },
+          WORKER,
+        )
+      ) {
+        this.log.warn('proposal invalidated at combine: SignerList changed', { proposalId });
+        await this.cancelLiveRequests(proposalId);
+      }
+      return false;
+    }
     const chosen = selectSignatures(signatures, list, proposal.maxSignatures);
     if (!chosen) return false;
     const combined = combine(preparedOf(proposal), chosen);
@@ -769,7 +804,7 @@ export class CoordinationService {
         proposalId,
         ['quorum_reached'],
         'submitted',
-        { submittedAt: new Date(), submittedLedgerIndex: validated ?? proposal.sequence },
+        { submittedAt: new Date(), submittedLedgerIndex: validated },
         WORKER,
       );
       if (!claimed) return;
@@ -784,7 +819,9 @@ export class CoordinationService {
     });
     const verdict = submitVerdict(outcome.result, outcome.rpcError);
     this.log.info('submitted', { proposalId, result: outcome.result, verdict, hash: proposal.combinedHash });
-    if (verdict === 'final') {
+    // A refusal is final only for the first submission: after that an earlier copy may still be on
+    // its way, so the follow-up decides from validated ledgers.
+    if (verdict === 'final' && proposal.submitAttempts === 0) {
       await this.store.transitionProposal(
         proposalId,
         ['submitted'],
@@ -807,26 +844,40 @@ export class CoordinationService {
   async follow(proposalId: string): Promise<void> {
     const proposal = await this.store.findProposal(proposalId);
     if (!proposal || proposal.state !== 'submitted' || !proposal.combinedHash) return;
-    const validatedIndex = await this.ledger.validatedLedgerIndex();
-    // Anything that consumed our Sequence/Ticket validated after the ledger the proposal was prepared from.
-    const fromLedger = Math.max(1, proposal.signerListSnapshot.ledgerIndex);
-    const lookup = await this.ledger.transaction(proposal.combinedHash, {
-      minLedger: fromLedger,
-      maxLedger: Math.max(fromLedger, validatedIndex),
-    });
+    const account = String(proposal.preparedTx.Account);
+    // 1. Our exact blob in a validated ledger?
+    const lookup = await this.ledger.transaction(proposal.combinedHash);
     if (lookup.found && lookup.validated && lookup.result) {
       await this.settle(proposal, lookup.hash, lookup.result, lookup.ledgerIndex, lookup.deliveredAmount);
       return;
     }
-    // Reconcile by sequence proxy: did a validated transaction consume our Sequence or Ticket?
-    const history = await this.ledger.accountTransactions(String(proposal.preparedTx.Account), fromLedger);
-    const consumer = history.find((entry) =>
+    // 2. Is our Sequence/Ticket still unused in the latest validated ledger?
+    const [facts, tickets] = await Promise.all([
+      this.ledger.accountFacts(account),
+      proposal.ticketSequence !== null ? this.ledger.tickets(account) : Promise.resolve([] as number[]),
+    ]);
+    const consumed =
       proposal.ticketSequence !== null
-        ? entry.tx.TicketSequence === proposal.ticketSequence
-        : entry.tx.Sequence === proposal.sequence && !entry.tx.TicketSequence,
-    );
-    if (consumer) {
-      if (isPreparedTransaction(consumer.tx, proposal.preparedTxHex)) {
+        ? !tickets.includes(proposal.ticketSequence)
+        : facts.sequence !== null && facts.sequence > proposal.sequence;
+    if (consumed) {
+      // Multisigned hashes are malleable: find what used the number, by (Account, Sequence/Ticket).
+      const history = await this.ledger.accountTransactions(
+        account,
+        Math.max(1, proposal.signerListSnapshot.ledgerIndex),
+      );
+      const consumer = history.find(
+        ({ tx }) =>
+          tx.Account === account &&
+          (proposal.ticketSequence !== null
+            ? tx.TicketSequence === proposal.ticketSequence
+            : tx.Sequence === proposal.sequence && !tx.TicketSequence),
+      );
+      if (!consumer) {
+        this.log.warn('Sequence/Ticket used but its transaction is not in the server history yet', {
+          proposalId,
+        });
+      } else if (isPreparedTransaction(consumer.tx, proposal.preparedTxHex)) {
         // Ours, with another signer subset (malleated hash): the effect is what was signed.
         await this.settle(
           proposal,
@@ -852,27 +903,22 @@ export class CoordinationService {
       }
       return;
     }
-    if (validatedIndex > proposal.lastLedgerSequence) {
-      const check = await this.ledger.transaction(proposal.combinedHash, {
-        minLedger: fromLedger,
-        maxLedger: proposal.lastLedgerSequence,
-      });
-      if (!check.found && check.searchedAll) {
-        await this.store.transitionProposal(
-          proposal.id,
-          ['submitted'],
-          'expired',
-          {
-            resultCode: proposal.lastSubmitResult,
-            finalReason: `Not in any validated ledger up to LastLedgerSequence ${proposal.lastLedgerSequence}; it can never apply.`,
-          },
-          WORKER,
-        );
-        this.log.warn('submitted transaction expired unapplied', { proposalId });
-      }
+    // 3. Unused in a validated ledger past LastLedgerSequence: it can never apply.
+    if (facts.ledgerIndex > proposal.lastLedgerSequence) {
+      await this.store.transitionProposal(
+        proposal.id,
+        ['submitted'],
+        'expired',
+        {
+          resultCode: proposal.lastSubmitResult,
+          finalReason: `Validated ledger ${facts.ledgerIndex} is past LastLedgerSequence ${proposal.lastLedgerSequence} and the ${proposal.ticketSequence !== null ? `Ticket ${proposal.ticketSequence}` : `Sequence ${proposal.sequence}`} is unused: the transaction was never applied and never can be.`,
+        },
+        WORKER,
+      );
+      this.log.warn('submitted transaction expired unapplied', { proposalId });
       return;
     }
-    // Never answered (the process or the connection died mid-submit) or a retryable result: submit
+    // 4. Never answered (the process or the connection died mid-submit) or a retryable result: submit
     // the same blob again. Idempotent: rippled applies one transaction once.
     const unanswered =
       proposal.lastSubmitResult === null &&
@@ -883,6 +929,9 @@ export class CoordinationService {
       (proposal.lastSubmitResult !== null && submitVerdict(proposal.lastSubmitResult, false) === 'retry')
     ) {
       await this.submit(proposal.id);
+    } else {
+      // Rotate: the follow-up visits the least recently followed proposals first.
+      await this.store.patchProposal(proposal.id, ['submitted'], {});
     }
   }
 
@@ -1010,9 +1059,7 @@ export class CoordinationService {
    * apply: they end as `superseded` and their payloads are withdrawn, so nobody signs in vain.
    */
   async supersedeSpent(accountId: string, accountAddress: string): Promise<string[]> {
-    const open = (await this.store.proposalsInStates(['collecting'], 1000)).filter(
-      (p) => p.accountId === accountId,
-    );
+    const open = await this.store.proposalsInStates(['collecting'], 1000, accountId);
     if (open.length === 0) return [];
     const [facts, tickets] = await Promise.all([
       this.ledger.accountFacts(accountAddress),
@@ -1079,12 +1126,13 @@ export class CoordinationService {
 
   /** Closes proposals past their deadline or LastLedgerSequence, and cancels their payloads. */
   async expireDue(limit = 100): Promise<number> {
-    const validated = await this.ledger.validatedLedgerIndex();
+    // Without the ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
+    const validated = await this.ledger.validatedLedgerIndex().catch(() => 0);
     const due = await this.store.proposalsDueForExpiry(new Date(), validated, limit);
     let expired = 0;
     for (const proposal of due) {
       const reason =
-        validated > proposal.lastLedgerSequence
+        validated > 0 && validated > proposal.lastLedgerSequence
           ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
           : 'The signing deadline passed before the quorum was reached';
       if (

@@ -47,7 +47,21 @@ export type SubmitVerdict =
   /** Can never succeed: the proposal fails with this reason. */
   | 'final';
 
+/** RPC answers that say the server cannot take it now, not that the transaction is bad. */
+const TRANSIENT_RPC_ERRORS = new Set([
+  'tooBusy',
+  'noNetwork',
+  'noCurrent',
+  'noClosed',
+  'notSynced',
+  'slowDown',
+  'failedToForward',
+  'internal',
+  'amendmentBlocked',
+]);
+
 export function submitVerdict(result: string, rpcError: boolean): SubmitVerdict {
+  if (TRANSIENT_RPC_ERRORS.has(result)) return 'retry';
   if (rpcError) return 'final';
   if (result === 'tesSUCCESS' || result === 'terQUEUED' || result.startsWith('tec')) return 'pending';
   if (result === 'tefALREADY') return 'already';

@@ -148,7 +148,12 @@ export interface CoordinatorStore {
 
   // worker
   proposalsDueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
-  proposalsInStates(states: readonly ProposalState[], limit: number): Promise<ProposalRecord[]>;
+  /** Least recently updated first; optionally one account's only. */
+  proposalsInStates(
+    states: readonly ProposalState[],
+    limit: number,
+    accountId?: string,
+  ): Promise<ProposalRecord[]>;
   /** Collecting proposals whose stored signatures already reach the quorum (a combine was missed). */
   proposalsAwaitingCombine(limit: number): Promise<string[]>;
 

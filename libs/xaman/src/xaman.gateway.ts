@@ -198,7 +198,6 @@ export class XamanGateway implements XamanPort {
       if (closed) return;
       socket = new WebSocket(`${this.endpoint.replace(/^http/, 'ws')}/sign/${uuid}`);
       socket.on('open', () => {
-        attempts = 0;
         keepalive = setInterval(() => socket?.send(JSON.stringify({ ping: true })), 10_000);
         keepalive.unref();
       });
@@ -209,8 +208,11 @@ export class XamanGateway implements XamanPort {
         } catch {
           return;
         }
-        if ('signed' in message) onChange('resolved');
-        else if (message.opened === true) onChange('opened');
+        if ('signed' in message) {
+          closed = true; // a resolution is final: nothing more to watch
+          onChange('resolved');
+          socket?.close();
+        } else if (message.opened === true) onChange('opened');
         else if (message.expired === true) onChange('expired');
       });
       socket.on('error', () => undefined);

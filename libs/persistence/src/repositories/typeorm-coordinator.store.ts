@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, In, LessThan, QueryFailedError } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, IsNull, LessThan, QueryFailedError } from 'typeorm';
 import {
   AccountRecord,
   Actor,
@@ -189,7 +189,7 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
   findProposalByIdempotencyKey(createdBy: string | null, key: string): Promise<ProposalRecord | null> {
     return this.dataSource
       .getRepository(ProposalEntity)
-      .findOne({ where: { createdBy: createdBy ?? undefined, idempotencyKey: key } });
+      .findOne({ where: { createdBy: createdBy === null ? IsNull() : createdBy, idempotencyKey: key } });
   }
 
   async heldSequences(accountId: string): Promise<{ sequences: number[]; tickets: number[] }> {
@@ -494,9 +494,15 @@ export class TypeormCoordinatorStore implements CoordinatorStore {
     return rows.map((r) => r.id);
   }
 
-  proposalsInStates(states: readonly ProposalState[], limit: number): Promise<ProposalRecord[]> {
-    return this.dataSource
-      .getRepository(ProposalEntity)
-      .find({ where: { state: In([...states]) }, order: { updatedAt: 'ASC' }, take: limit });
+  proposalsInStates(
+    states: readonly ProposalState[],
+    limit: number,
+    accountId?: string,
+  ): Promise<ProposalRecord[]> {
+    return this.dataSource.getRepository(ProposalEntity).find({
+      where: { state: In([...states]), ...(accountId ? { accountId } : {}) },
+      order: { updatedAt: 'ASC' },
+      take: limit,
+    });
   }
 }
