@@ -2,7 +2,8 @@
  * Migration CLI: `npm run migration:run | migration:revert | migration:generate -- <Name>`.
  * Uses DATABASE_URL, or the embedded PostgreSQL of `npm start` (.data/postgres) when it is unset.
  * `generate` writes migrations/<epochMs>-<Name>.ts with the SQL that brings the database to the
- * entities; review it by hand and add the class to migrations/index.ts.
+ * entities (tables and columns; checks, partial indexes and foreign keys are written by hand);
+ * review it and add the class to migrations/index.ts.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,6 +40,15 @@ async function main(): Promise<void> {
       console.log('Reverted the last migration.');
     } else {
       const sql = await dataSource.driver.createSchemaBuilder().log();
+      // Check constraints, partial indexes and foreign keys are written by hand in the migrations and
+      // not declared on the entities: the diff would drop them. Those drops are not generated.
+      const handWritten = (query: string) =>
+        /^ALTER TABLE "\w+" DROP CONSTRAINT "\w+"$/.test(query) || /^DROP INDEX "public"\."\w+"$/.test(query);
+      // upQueries[i] and downQueries[i] are a pair: keep both or neither.
+      const keep = sql.upQueries.map((_q, i) => i).filter((i) => !handWritten(sql.upQueries[i]!.query));
+      const downQueries = keep.map((i) => sql.downQueries[i]!);
+      sql.upQueries = keep.map((i) => sql.upQueries[i]!);
+      sql.downQueries = downQueries;
       if (sql.upQueries.length === 0) {
         console.log('The database matches the entities: nothing to generate.');
         return;
