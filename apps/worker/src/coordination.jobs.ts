@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccountsService, CoordinationService } from '@app/domain';
 import { XrplLedgerGateway } from '@app/xrpl';
-import { WorkerJob } from './worker-job';
+import { WORKER_DATA_SOURCE, WorkerJob } from './worker-job';
 
 /** Sends queued sign requests once their back-off has passed (Xaman rate limits, outages). */
 @Injectable()
@@ -104,10 +106,31 @@ export class SignerListDriftJob implements WorkerJob {
   }
 }
 
+/**
+ * Webhook receipts only guard against replays while a webhook's timestamp is inside the accepted
+ * skew (minutes): older ones are pruned daily-ish so the table stays small.
+ */
+@Injectable()
+export class PruneWebhookReceiptsJob implements WorkerJob {
+  readonly name = 'prune-webhook-receipts';
+  private lastRun = 0;
+
+  constructor(@InjectDataSource(WORKER_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async run(): Promise<void> {
+    if (Date.now() - this.lastRun < 3_600_000) return;
+    this.lastRun = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM xaman_webhook_receipts WHERE received_at < now() - interval '1 day'`,
+    );
+  }
+}
+
 export const COORDINATION_JOBS = [
   DispatchSignRequestsJob,
   PollPayloadsJob,
   ExpireProposalsJob,
   AdvanceSubmissionsJob,
   SignerListDriftJob,
+  PruneWebhookReceiptsJob,
 ];

@@ -7,16 +7,16 @@ import { buildDataSourceOptions } from '@app/persistence';
 import { pinoParams } from '../../api/src/common/logging';
 import { CoordinatorModule } from '@app/coordinator';
 
-const WORKER_DATA_SOURCE = 'worker';
 import {
   COORDINATION_JOBS,
   AdvanceSubmissionsJob,
   DispatchSignRequestsJob,
   ExpireProposalsJob,
   PollPayloadsJob,
+  PruneWebhookReceiptsJob,
   SignerListDriftJob,
 } from './coordination.jobs';
-import { WORKER_JOBS, WorkerJob } from './worker-job';
+import { WORKER_DATA_SOURCE, WORKER_JOBS, WorkerJob } from './worker-job';
 import { WorkerSchedulerService } from './worker-scheduler.service';
 
 /** The worker process: the only place ScheduleModule is imported. It serves no HTTP. */
@@ -46,6 +46,7 @@ export class WorkerModule {
             ExpireProposalsJob,
             AdvanceSubmissionsJob,
             SignerListDriftJob,
+            PruneWebhookReceiptsJob,
           ],
           useFactory: (...jobs: WorkerJob[]) => jobs,
         },

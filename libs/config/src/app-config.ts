@@ -8,7 +8,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface AppConfig {
   http: { host: string; port: number };
   database: { url: string; poolSize: number };
-  log: { level: LogLevel; pretty: boolean };
+  log: { level: LogLevel };
   xrpl: {
     /** The network this deployment serves; accounts must name it. */
     network: NetworkName;

@@ -132,7 +132,6 @@ export function loadConfig(env: Env): AppConfig {
     },
     log: {
       level: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
-      pretty: r.bool('LOG_PRETTY', false),
     },
     xrpl: {
       network,

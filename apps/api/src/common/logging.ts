@@ -43,7 +43,6 @@ export function pinoParams(config: AppConfig, withHttp: boolean): Params {
           url: req.url,
         }),
       },
-      ...(config.log.pretty ? {} : {}),
     },
   };
 }
