@@ -30,6 +30,8 @@ export interface AppConfig {
     webhookMaxSkewSeconds: number;
     /** Minutes a sign request stays open in Xaman when the proposal does not say. */
     defaultExpireMinutes: number;
+    /** One Xaman platform call; longer is a retryable failure. */
+    requestTimeoutMs: number;
     /** The polling fallback re-reads an open payload at most this often. */
     pollIntervalMs: number;
   };

@@ -148,6 +148,7 @@ export function loadConfig(env: Env): AppConfig {
       webhookMaxSkewSeconds: r.int('XAMAN_WEBHOOK_MAX_SKEW_SECONDS', 300, 1, 86_400),
       defaultExpireMinutes: r.int('XAMAN_DEFAULT_EXPIRE_MINUTES', 1440, 1, 43_200),
       pollIntervalMs: r.int('XAMAN_POLL_INTERVAL_MS', 30_000, 100, 3_600_000),
+      requestTimeoutMs: r.int('XAMAN_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
     },
     security: {
       tokenEncryptionKey: r.key32('TOKEN_ENCRYPTION_KEY'),

@@ -86,6 +86,7 @@ export class CoordinatorModule {
               apiKey: config.xaman.apiKey,
               apiSecret: config.xaman.apiSecret,
               endpoint: config.xaman.endpoint,
+              timeoutMs: config.xaman.requestTimeoutMs,
             }),
         },
         {

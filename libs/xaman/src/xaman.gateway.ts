@@ -78,6 +78,25 @@ export interface PayloadWatch {
 }
 
 /**
+ * xumm-sdk's fetch has no timeout: a hanging platform would hang the caller. A call that takes too
+ * long fails as retryable (a late success is harmless: retries reuse the payload's identifier).
+ */
+async function withTimeout<T>(call: Promise<T>, ms: number, action: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new XamanApiError(`Xaman ${action} took longer than ${ms} ms`, null, true)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The Xaman gateway: every platform call goes through the real `xumm-sdk` (pointed at
  * XAMAN_ENDPOINT), so the sandbox and the real platform are driven identically.
  */
@@ -85,7 +104,10 @@ export class XamanGateway implements XamanPort {
   private readonly sdk: XummSdk;
   private readonly endpoint: string;
 
-  constructor(options: { apiKey: string; apiSecret: string; endpoint: string }) {
+  private readonly timeoutMs: number;
+
+  constructor(options: { apiKey: string; apiSecret: string; endpoint: string; timeoutMs?: number }) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sdk = new XummSdk(options.apiKey, options.apiSecret);
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     if (!this.sdk.setEndpoint(this.endpoint)) throw new Error(`Invalid Xaman endpoint ${options.endpoint}`);
@@ -93,7 +115,7 @@ export class XamanGateway implements XamanPort {
 
   async ping(): Promise<{ application: string }> {
     try {
-      const details = await this.sdk.ping();
+      const details = await withTimeout(this.sdk.ping(), this.timeoutMs, 'ping');
       return { application: details.application.name };
     } catch (error) {
       throw asXamanError(error, 'ping');
@@ -107,24 +129,28 @@ export class XamanGateway implements XamanPort {
   async createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView> {
     let created;
     try {
-      created = await this.sdk.payload.create(
-        {
-          txjson: request.txjson as never,
-          ...(request.userToken ? { user_token: request.userToken } : {}),
-          options: {
-            submit: false,
-            multisign: true,
-            expire: request.expireMinutes,
-            signers: [request.signer],
-            ...(request.forceNetwork ? { force_network: request.forceNetwork } : {}),
+      created = await withTimeout(
+        this.sdk.payload.create(
+          {
+            txjson: request.txjson as never,
+            ...(request.userToken ? { user_token: request.userToken } : {}),
+            options: {
+              submit: false,
+              multisign: true,
+              expire: request.expireMinutes,
+              signers: [request.signer],
+              ...(request.forceNetwork ? { force_network: request.forceNetwork } : {}),
+            },
+            custom_meta: {
+              identifier: request.identifier,
+              ...(request.instruction ? { instruction: request.instruction } : {}),
+              ...(request.blob ? { blob: request.blob } : {}),
+            },
           },
-          custom_meta: {
-            identifier: request.identifier,
-            ...(request.instruction ? { instruction: request.instruction } : {}),
-            ...(request.blob ? { blob: request.blob } : {}),
-          },
-        },
-        true,
+          true,
+        ),
+        this.timeoutMs,
+        'payload create',
       );
     } catch (error) {
       throw asXamanError(error, 'payload create');
@@ -140,7 +166,7 @@ export class XamanGateway implements XamanPort {
 
   async getPayload(uuid: string): Promise<PayloadView> {
     try {
-      const raw = await this.sdk.payload.get(uuid, true);
+      const raw = await withTimeout(this.sdk.payload.get(uuid, true), this.timeoutMs, 'payload get');
       if (!raw) throw new XamanApiError(`Xaman payload ${uuid} not found`, 404, false);
       return view(raw);
     } catch (error) {
@@ -154,7 +180,11 @@ export class XamanGateway implements XamanPort {
       .Meta;
     let raw: unknown;
     try {
-      raw = await meta.call(`payload/ci/${encodeURIComponent(identifier)}`, 'GET');
+      raw = await withTimeout(
+        meta.call(`payload/ci/${encodeURIComponent(identifier)}`, 'GET'),
+        this.timeoutMs,
+        'payload ci lookup',
+      );
     } catch (error) {
       throw asXamanError(error, 'payload ci lookup');
     }
@@ -177,7 +207,7 @@ export class XamanGateway implements XamanPort {
 
   async cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }> {
     try {
-      const result = await this.sdk.payload.cancel(uuid, true);
+      const result = await withTimeout(this.sdk.payload.cancel(uuid, true), this.timeoutMs, 'payload cancel');
       if (!result) throw new XamanApiError(`Xaman payload ${uuid} not found`, 404, false);
       return { cancelled: result.result.cancelled, reason: result.result.reason };
     } catch (error) {
