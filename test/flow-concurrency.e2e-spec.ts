@@ -129,12 +129,7 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
   it('ends as superseded when another transaction consumed its Sequence', async () => {
     const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }] });
     const accountId = await env.register(setup);
-    const created = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const created = await env.propose(accountId, '1000000');
     // The account's own key (still enabled) spends the Sequence on something else.
     await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {
       TransactionType: 'AccountSet',
@@ -236,12 +231,7 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
   it('an incoming payment that happens to carry our Sequence number never supersedes a submitted proposal', async () => {
     const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }] });
     const accountId = await env.register(setup);
-    const created = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const created = await env.propose(accountId, '1000000');
     expect(created.ticketSequence).toBeNull();
     // Bring the genesis account's Sequence to exactly our proposal's.
     const genesis = Wallet.fromSeed(GENESIS.seed);

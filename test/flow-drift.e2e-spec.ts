@@ -1,6 +1,6 @@
 import { Wallet } from 'xrpl';
 import { applySingleSigned } from '@app/sandbox';
-import { FlowEnv, payment, startFlow } from './support/flow';
+import { FlowEnv, startFlow } from './support/flow';
 
 describe('SignerList drift (worker job and refresh)', () => {
   let env: FlowEnv;
@@ -20,12 +20,7 @@ describe('SignerList drift (worker job and refresh)', () => {
       tickets: 1,
     });
     const accountId = await env.register(setup);
-    const created = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const created = await env.propose(accountId, '1000000');
     expect(created.state).toBe('collecting');
     expect(created.ticketSequence).toBe(setup.tickets[0]);
 
@@ -50,12 +45,7 @@ describe('SignerList drift (worker job and refresh)', () => {
     expect(account.signerList.quorum).toBe(3);
 
     // A new proposal is prepared under the new list.
-    const again = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const again = await env.propose(accountId, '1000000');
     expect(again.quorum.required).toBe(3);
   }, 40_000);
 
@@ -65,12 +55,7 @@ describe('SignerList drift (worker job and refresh)', () => {
     const unchanged = await env.call('POST', `/v1/accounts/${accountId}/refresh`);
     expect(unchanged.status).toBe(200);
     expect(unchanged.body).toMatchObject({ changed: false, invalidatedProposalIds: [] });
-    const created = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const created = await env.propose(accountId, '1000000');
     // A signer gives its account a regular key: its key facts changed.
     await applySingleSigned(env.ledger, Wallet.fromSeed(setup.signers[0]!.seed), {
       TransactionType: 'SetRegularKey',
@@ -91,12 +76,7 @@ describe('SignerList drift (worker job and refresh)', () => {
   it('ends a collecting proposal as superseded once its Sequence is used by another transaction', async () => {
     const setup = await env.setUp({ quorum: 2, signers: [{ weight: 1 }, { weight: 1 }] });
     const accountId = await env.register(setup);
-    const created = (
-      await env.call('POST', '/v1/proposals', {
-        accountId,
-        txjson: payment(Wallet.generate().classicAddress, '1000000'),
-      })
-    ).body;
+    const created = await env.propose(accountId, '1000000');
     expect(created.ticketSequence).toBeNull();
     await applySingleSigned(env.ledger, Wallet.fromSeed(setup.account.seed), {
       TransactionType: 'AccountSet',

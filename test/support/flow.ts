@@ -1,3 +1,4 @@
+import { Wallet } from 'xrpl';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { ApiKeyStore } from '@app/persistence';
@@ -34,6 +35,8 @@ export interface FlowEnv {
   ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Registers a sandbox multisig set-up through the REST API, with every signer's user token. */
   register(setup: MultisigSetup): Promise<string>;
+  /** POST /v1/proposals: a payment of `drops` from the account to a fresh destination; the proposal body. */
+  propose(accountId: string, drops?: string): Promise<any>;
   setUp(spec: MultisigSpec): Promise<MultisigSetup>;
   waitForProposal(id: string, predicate: (p: any) => boolean, timeoutMs?: number): Promise<any>;
   rowCounts(): Promise<Record<string, number>>;
@@ -130,6 +133,14 @@ export async function startFlow(
         if (put.status !== 200) throw new Error(`signer token failed: ${JSON.stringify(put.body)}`);
       }
       return registered.body.id as string;
+    },
+    async propose(accountId, drops = '1000000') {
+      return (
+        await call('POST', '/v1/proposals', {
+          accountId,
+          txjson: payment(Wallet.generate().classicAddress, drops),
+        })
+      ).body;
     },
     async waitForProposal(id, predicate, timeoutMs = 20_000) {
       let last: any;

@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { buildDataSourceOptions } from '@app/persistence';
 import { ApiErrorFilter } from './common/api-error.filter';
-import { pinoParams } from './common/logging';
+import { pinoParams } from '../../shared/logging';
 import { createValidationPipe } from './common/validation';
 import { HealthController } from './health/health.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';

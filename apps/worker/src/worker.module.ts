@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { buildDataSourceOptions } from '@app/persistence';
-import { pinoParams } from '../../api/src/common/logging';
+import { pinoParams } from '../../shared/logging';
 import { CoordinatorModule } from '@app/coordinator';
 
 import {
