@@ -1,40 +1,8 @@
 /** Stored shapes, as the domain sees them (the persistence entities have the same fields). */
+import type { ProposalState, RequestState } from './state/proposal-state';
+import type { Actor } from './shared/actor';
 
-export const PROPOSAL_STATES = [
-  'collecting',
-  'quorum_reached',
-  'submitted',
-  'succeeded',
-  'failed',
-  'expired',
-  'cancelled',
-  'rejected',
-  'superseded',
-  'invalidated',
-] as const;
-export type ProposalState = (typeof PROPOSAL_STATES)[number];
-export const OPEN_PROPOSAL_STATES: readonly ProposalState[] = ['collecting', 'quorum_reached', 'submitted'];
-
-export const REQUEST_STATES = [
-  'queued',
-  'created',
-  'opened',
-  'signed',
-  'rejected',
-  'refused',
-  'expired',
-  'cancelled',
-  'failed',
-] as const;
-export type RequestState = (typeof REQUEST_STATES)[number];
-/** A request whose payload may still be resolved by the signer. */
-export const LIVE_REQUEST_STATES: readonly RequestState[] = ['queued', 'created', 'opened'];
-
-export interface Actor {
-  type: 'api_key' | 'xaman' | 'worker' | 'system';
-  id: string | null;
-  requestId?: string | null;
-}
+export type { Actor };
 
 export interface SignerListSnapshot {
   quorum: number;
@@ -102,6 +70,9 @@ export interface ProposalRecord {
   lastSubmitResult: string | null;
   submittedAt: Date | null;
   submittedLedgerIndex: number | null;
+  /** When and at which validated ledger the latest submission (first or re-) was made. */
+  lastSubmittedAt: Date | null;
+  lastSubmittedLedgerIndex: number | null;
   resultCode: string | null;
   resultLedgerIndex: number | null;
   resultHash: string | null;
@@ -146,4 +117,31 @@ export interface SignatureRecord {
   keyType: 'master' | 'regular';
   weight: number;
   createdAt: Date;
+}
+
+export type ApiKeyRole = 'admin' | 'proposer' | 'viewer';
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ['admin', 'proposer', 'viewer'];
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  keyPrefix: string;
+  secretHash: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AuditEventRecord {
+  id: string;
+  occurredAt: Date;
+  actorType: Actor['type'];
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  requestId: string | null;
+  details: Record<string, unknown>;
 }

@@ -1,3 +1,5 @@
+import { UpstreamError } from '../errors/domain.error';
+
 export interface SignerListFacts {
   quorum: number;
   entries: { account: string; weight: number }[];
@@ -55,19 +57,23 @@ export interface AccountTransaction {
 }
 
 /** The ledger as the domain needs it; implemented by @app/xrpl over xrpl.Client. */
-export interface LedgerPort {
-  network(): Promise<NetworkFacts>;
-  validatedLedgerIndex(): Promise<number>;
-  accountFacts(address: string): Promise<AccountFacts>;
-  tickets(address: string): Promise<number[]>;
-  submit(blob: string): Promise<SubmitOutcome>;
-  transaction(hash: string, range?: { minLedger: number; maxLedger: number }): Promise<TransactionLookup>;
-  accountTransactions(address: string, fromLedger: number): Promise<AccountTransaction[]>;
+export abstract class LedgerPort {
+  abstract network(): Promise<NetworkFacts>;
+  abstract validatedLedgerIndex(): Promise<number>;
+  abstract accountFacts(address: string): Promise<AccountFacts>;
+  abstract tickets(address: string): Promise<number[]>;
+  abstract submit(blob: string): Promise<SubmitOutcome>;
+  abstract transaction(
+    hash: string,
+    range?: { minLedger: number; maxLedger: number },
+  ): Promise<TransactionLookup>;
+  abstract accountTransactions(address: string, fromLedger: number): Promise<AccountTransaction[]>;
 }
 
-export class LedgerUnavailableError extends Error {
-  readonly code = 'XRPL_UNAVAILABLE';
+/** The XRPL server cannot be reached or did not answer: retry later. */
+export class LedgerUnavailableError extends UpstreamError {
   constructor(message: string, cause?: unknown) {
-    super(message, { cause });
+    super('XRPL_UNAVAILABLE', 'xrpl', message, true, { cause });
+    this.name = 'LedgerUnavailableError';
   }
 }

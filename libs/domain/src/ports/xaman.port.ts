@@ -1,3 +1,5 @@
+import { UpstreamError } from '../errors/domain.error';
+
 export interface CreatePayloadRequest {
   txjson: Record<string, unknown>;
   /** The signer's Xaman user_token, for a push; omitted: sign link / QR only. */
@@ -43,29 +45,43 @@ export interface PayloadView {
 export type CancelReason =
   'OK' | 'ALREADY_CANCELLED' | 'ALREADY_RESOLVED' | 'ALREADY_OPENED' | 'ALREADY_EXPIRED';
 
+export interface WebhookDelivery {
+  timestampHeader: string | undefined;
+  signatureHeader: string | undefined;
+  rawBody: Buffer | undefined;
+}
+
+export type WebhookCheck =
+  | { ok: true; timestamp: number }
+  | { ok: false; code: 'WEBHOOK_SIGNATURE_INVALID' | 'WEBHOOK_TIMESTAMP_STALE'; message: string };
+
 /** Xaman as the domain needs it; implemented by @app/xaman over xumm-sdk. */
-export interface XamanPort {
-  createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
-  getPayload(uuid: string): Promise<PayloadView>;
-  getPayloadByIdentifier(identifier: string): Promise<PayloadView | null>;
+export abstract class XamanPort {
+  abstract createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
+  abstract getPayload(uuid: string): Promise<PayloadView>;
+  abstract getPayloadByIdentifier(identifier: string): Promise<PayloadView | null>;
   /** The link a signer opens (or scans as a QR) to sign a payload when a push did not arrive. */
-  signLinkFor(uuid: string): string;
-  cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }>;
-  watchPayload(uuid: string, onChange: (event: 'opened' | 'resolved' | 'expired') => void): { close(): void };
+  abstract signLinkFor(uuid: string): string;
+  abstract cancelPayload(uuid: string): Promise<{ cancelled: boolean; reason: CancelReason }>;
+  abstract watchPayload(
+    uuid: string,
+    onChange: (event: 'opened' | 'resolved' | 'expired') => void,
+  ): { close(): void };
+  /** Checks a webhook's HMAC (over the raw bytes) and the age of its timestamp. */
+  abstract verifyWebhook(delivery: WebhookDelivery, now: Date): WebhookCheck;
 }
 
 /**
  * A Xaman API failure. `retryable` failures (rate limit, network, 5xx) are queued and retried
  * with back-off; others are final for that request.
  */
-export class XamanApiError extends Error {
-  readonly code = 'XAMAN_API_ERROR';
+export class XamanApiError extends UpstreamError {
   constructor(
     message: string,
     readonly xamanCode: number | null,
-    readonly retryable: boolean,
+    retryable: boolean,
   ) {
-    super(message);
+    super(retryable ? 'XAMAN_UNAVAILABLE' : 'XAMAN_API_ERROR', 'xaman', message, retryable);
     this.name = 'XamanApiError';
   }
 }

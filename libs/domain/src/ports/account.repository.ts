@@ -1,0 +1,35 @@
+import { AccountRecord, SignerRecord } from '../records';
+
+export type NewSigner = Pick<
+  SignerRecord,
+  'address' | 'weight' | 'funded' | 'masterDisabled' | 'regularKey' | 'keyFactsLedgerIndex'
+>;
+export type NewAccount = Pick<
+  AccountRecord,
+  'network' | 'address' | 'label' | 'signerQuorum' | 'signerListLedgerIndex' | 'masterDisabled' | 'regularKey'
+>;
+export type SignerListSnapshotUpdate = Pick<
+  AccountRecord,
+  'signerQuorum' | 'signerListLedgerIndex' | 'masterDisabled' | 'regularKey'
+> & { signers: NewSigner[] };
+export type SignerPatch = Partial<
+  Pick<SignerRecord, 'label' | 'userTokenCiphertext' | 'userTokenExpiresAt' | 'enrolmentState'>
+>;
+
+/** Multisig accounts and their signers (one aggregate). */
+export abstract class AccountRepository {
+  /** Null when the (network, address) pair is already registered. */
+  abstract insert(account: NewAccount, signers: NewSigner[], readAt: Date): Promise<AccountRecord | null>;
+  abstract find(id: string): Promise<AccountRecord | null>;
+  abstract list(): Promise<AccountRecord[]>;
+  /** Every signer ever listed for the account, current ones with `inSignerList`, by address. */
+  abstract signersOf(accountId: string): Promise<SignerRecord[]>;
+  /** Replaces the SignerList snapshot: listed signers are upserted, the others marked not listed. */
+  abstract replaceSnapshot(accountId: string, snapshot: SignerListSnapshotUpdate, readAt: Date): Promise<void>;
+  abstract updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord>;
+  /**
+   * Serialises Sequence/Ticket allocation for one account: holds the account's row lock until the
+   * surrounding unit of work ends. Only meaningful inside `UnitOfWork.run`.
+   */
+  abstract lockForAllocation(accountId: string): Promise<void>;
+}

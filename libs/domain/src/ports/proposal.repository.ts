@@ -1,0 +1,129 @@
+import { ProposalState, RequestState } from '../state/proposal-state';
+import { ProposalRecord, SignatureRecord, SignatureRequestRecord } from '../records';
+
+export type NewProposal = Pick<
+  ProposalRecord,
+  | 'accountId'
+  | 'transactionType'
+  | 'txTemplate'
+  | 'preparedTx'
+  | 'preparedTxHex'
+  | 'sequence'
+  | 'ticketSequence'
+  | 'feeDrops'
+  | 'maxSignatures'
+  | 'lastLedgerSequence'
+  | 'signerQuorum'
+  | 'signerListSnapshot'
+  | 'deadline'
+  | 'instruction'
+  | 'createdBy'
+  | 'idempotencyKey'
+  | 'requestFingerprint'
+>;
+/** A request to create; `id` and `customIdentifier` are chosen by the domain. */
+export type NewSignatureRequest = Pick<
+  SignatureRequestRecord,
+  'id' | 'signerId' | 'signerAddress' | 'customIdentifier'
+>;
+export type NewSignature = Pick<
+  SignatureRecord,
+  'signerAddress' | 'signingPubKey' | 'txnSignature' | 'keyType' | 'weight'
+>;
+export type ProposalPatch = Partial<Omit<ProposalRecord, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
+export type RequestPatch = Partial<Omit<SignatureRequestRecord, 'id' | 'state' | 'proposalId' | 'createdAt' | 'updatedAt'>>;
+
+export interface ProposalListFilter {
+  state?: ProposalState;
+  accountId?: string;
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+export type InsertProposalResult =
+  | { inserted: true; proposal: ProposalRecord }
+  /** Another proposal already holds this Idempotency-Key, or this Sequence/Ticket while open. */
+  | { inserted: false; conflict: 'idempotency_key' | 'number' };
+
+/**
+ * Proposals with their sign requests and signatures (one aggregate). Every state change is a
+ * conditional update: it names the states it may leave and reports whether it applied, so racing
+ * processes act exactly once. Which transitions exist is decided by the domain's state machine.
+ */
+export abstract class ProposalRepository {
+  abstract findByIdempotencyKey(createdBy: string | null, key: string): Promise<ProposalRecord | null>;
+  /** Sequences and Tickets held by this account's open proposals. */
+  abstract heldNumbers(accountId: string): Promise<{ sequences: number[]; tickets: number[] }>;
+  /** Stores the proposal (`collecting`) and its `queued` requests, leased to the caller until `leaseUntil`. */
+  abstract insert(
+    proposal: NewProposal,
+    requests: NewSignatureRequest[],
+    leaseUntil: Date,
+  ): Promise<InsertProposalResult>;
+  abstract find(id: string): Promise<ProposalRecord | null>;
+  /** Newest first, keyset-paginated by (createdAt, id). */
+  abstract list(filter: ProposalListFilter): Promise<ProposalRecord[]>;
+  abstract requestsOf(proposalId: string): Promise<SignatureRequestRecord[]>;
+  abstract signaturesOf(proposalId: string): Promise<SignatureRecord[]>;
+
+  /** `state` from one of `from` to `to`, with the patch; false when the proposal was elsewhere. */
+  abstract transition(
+    id: string,
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<boolean>;
+  /** Updates fields of a proposal still in one of `states` (no state change); false otherwise. */
+  abstract patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean>;
+  /**
+   * Takes the next submission of a `submitted` proposal: increments `submitAttempts` from
+   * `seenAttempts` (optimistic: exactly one caller wins a given attempt number) and applies the patch.
+   */
+  abstract claimSubmission(id: string, seenAttempts: number, patch: ProposalPatch): Promise<boolean>;
+  /** Records the engine result of submission `attempt`, unless a later attempt was claimed meanwhile. */
+  abstract recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean>;
+  /** A `quorum_reached` proposal with no combined blob, left by a caller that stopped before `staleBefore`: re-claims it. */
+  abstract reclaimCombine(id: string, staleBefore: Date, now: Date): Promise<boolean>;
+
+  abstract findRequest(id: string): Promise<SignatureRequestRecord | null>;
+  abstract findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null>;
+  /**
+   * Takes a queued request for one dispatch attempt (a lease until `leaseUntil`), or null if another
+   * process has it. `first`: the process that created the proposal claims its new requests before
+   * their initial lease ends.
+   */
+  abstract claimRequestForDispatch(
+    id: string,
+    now: Date,
+    leaseUntil: Date,
+    first: boolean,
+  ): Promise<SignatureRequestRecord | null>;
+  abstract transitionRequest(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    patch: RequestPatch,
+  ): Promise<boolean>;
+  /** Request -> `signed` and its signature stored, atomically; false if the request had moved on. */
+  abstract recordSignature(
+    request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,
+    from: readonly RequestState[],
+    patch: RequestPatch,
+    signature: NewSignature,
+  ): Promise<boolean>;
+  /** Takes a counted signature out (its key was revoked before combine). */
+  abstract removeSignature(proposalId: string, signerAddress: string): Promise<void>;
+  /** Marks when a live request was last checked, so the poller spreads its work. */
+  abstract touchRequest(id: string, at: Date): Promise<void>;
+
+  // ---- due work for the worker
+  abstract dueQueuedRequests(now: Date, limit: number): Promise<string[]>;
+  abstract openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]>;
+  /** Live requests of proposals that left `collecting`, whose next withdrawal attempt is due. */
+  abstract requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]>;
+  abstract dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
+  /** Least recently updated first; optionally one account's only. */
+  abstract inStates(states: readonly ProposalState[], limit: number, accountId?: string): Promise<ProposalRecord[]>;
+  /** Collecting proposals whose stored signatures already reach the quorum (a combine was missed). */
+  abstract awaitingCombine(limit: number): Promise<string[]>;
+}

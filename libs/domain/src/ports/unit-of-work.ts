@@ -1,0 +1,18 @@
+import { AccountRepository } from './account.repository';
+import { AuditRepository } from './audit.repository';
+import { ProposalRepository } from './proposal.repository';
+
+/** The repositories bound to one database transaction. */
+export interface TransactionalRepositories {
+  accounts: AccountRepository;
+  proposals: ProposalRepository;
+  audit: AuditRepository;
+}
+
+/**
+ * Writes that span aggregates (a state change and its audit event; a SignerList snapshot and the
+ * proposals it invalidates) happen in one transaction: all or nothing.
+ */
+export abstract class UnitOfWork {
+  abstract run<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T>;
+}
