@@ -17,6 +17,17 @@ export interface CoordinatorSettings {
   dispatchBackoffMaxMs: number;
   /** A submission still unanswered after this long is taken as lost and submitted again. */
   submitGraceMs: number;
+  /**
+   * Reliable submission: a submitted blob that no validated ledger shows after 2^attempts validated
+   * ledgers (capped here) is submitted again, while it can still apply.
+   */
+  resubmitMaxGapLedgers: number;
+  /** A `quorum_reached` proposal left without a combined blob this long is combined by another caller. */
+  combineLeaseMs: number;
   /** Open payloads are re-read at most this often by the polling fallback. */
   pollIntervalMs: number;
+  /** A payload that could not be withdrawn (Xaman down, already opened) is tried again after this long. */
+  withdrawRetryMs: number;
+  /** How far a webhook's timestamp may be from now. */
+  webhookMaxSkewSeconds: number;
 }

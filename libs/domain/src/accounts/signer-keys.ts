@@ -56,10 +56,16 @@ export class SignerKeys {
 export function keyStillAuthorised(
   signature: Pick<SignatureRecord, 'signerAddress' | 'signingPubKey' | 'keyType'>,
   facts: SignerFacts,
-): { ok: true } | { ok: false; code: 'SIGNER_MASTER_DISABLED' | 'SIGNER_KEY_NOT_AUTHORISED'; message: string } {
+):
+  | { ok: true }
+  | { ok: false; code: 'SIGNER_MASTER_DISABLED' | 'SIGNER_KEY_NOT_AUTHORISED'; message: string } {
   if (signature.keyType === 'master') {
     return facts.funded && facts.masterDisabled
-      ? { ok: false, code: 'SIGNER_MASTER_DISABLED', message: 'The signer disabled the master key it signed with.' }
+      ? {
+          ok: false,
+          code: 'SIGNER_MASTER_DISABLED',
+          message: 'The signer disabled the master key it signed with.',
+        }
       : { ok: true };
   }
   const keyAccount = deriveAddress(signature.signingPubKey);

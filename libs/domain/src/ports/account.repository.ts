@@ -25,7 +25,11 @@ export abstract class AccountRepository {
   /** Every signer ever listed for the account, current ones with `inSignerList`, by address. */
   abstract signersOf(accountId: string): Promise<SignerRecord[]>;
   /** Replaces the SignerList snapshot: listed signers are upserted, the others marked not listed. */
-  abstract replaceSnapshot(accountId: string, snapshot: SignerListSnapshotUpdate, readAt: Date): Promise<void>;
+  abstract replaceSnapshot(
+    accountId: string,
+    snapshot: SignerListSnapshotUpdate,
+    readAt: Date,
+  ): Promise<void>;
   abstract updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord>;
   /**
    * Serialises Sequence/Ticket allocation for one account: holds the account's row lock until the

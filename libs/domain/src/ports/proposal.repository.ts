@@ -31,7 +31,9 @@ export type NewSignature = Pick<
   'signerAddress' | 'signingPubKey' | 'txnSignature' | 'keyType' | 'weight'
 >;
 export type ProposalPatch = Partial<Omit<ProposalRecord, 'id' | 'state' | 'createdAt' | 'updatedAt'>>;
-export type RequestPatch = Partial<Omit<SignatureRequestRecord, 'id' | 'state' | 'proposalId' | 'createdAt' | 'updatedAt'>>;
+export type RequestPatch = Partial<
+  Omit<SignatureRequestRecord, 'id' | 'state' | 'proposalId' | 'createdAt' | 'updatedAt'>
+>;
 
 export interface ProposalListFilter {
   state?: ProposalState;
@@ -123,7 +125,11 @@ export abstract class ProposalRepository {
   abstract requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]>;
   abstract dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
   /** Least recently updated first; optionally one account's only. */
-  abstract inStates(states: readonly ProposalState[], limit: number, accountId?: string): Promise<ProposalRecord[]>;
+  abstract inStates(
+    states: readonly ProposalState[],
+    limit: number,
+    accountId?: string,
+  ): Promise<ProposalRecord[]>;
   /** Collecting proposals whose stored signatures already reach the quorum (a combine was missed). */
   abstract awaitingCombine(limit: number): Promise<string[]>;
 }

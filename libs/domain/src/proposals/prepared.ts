@@ -23,7 +23,10 @@ export function signerListOf(snapshot: SignerListSnapshot): SignerList {
 }
 
 /** Same quorum and the same (account, weight) entries, in any order. */
-export function sameSignerList(a: SignerListFacts | null, b: SignerListFacts): boolean {
+export function sameSignerList(
+  a: SignerListFacts | null,
+  b: { readonly quorum: number; readonly entries: readonly { account: string; weight: number }[] },
+): boolean {
   return (
     a !== null &&
     a.quorum === b.quorum &&
@@ -45,7 +48,9 @@ export function toVerified(signature: SignatureRecord): VerifiedSignature {
 
 /** "Sequence 12" or "Ticket 40": the number a proposal holds. */
 export function numberOf(proposal: Pick<ProposalRecord, 'sequence' | 'ticketSequence'>): string {
-  return proposal.ticketSequence !== null ? `Ticket ${proposal.ticketSequence}` : `Sequence ${proposal.sequence}`;
+  return proposal.ticketSequence !== null
+    ? `Ticket ${proposal.ticketSequence}`
+    : `Sequence ${proposal.sequence}`;
 }
 
 /** Fields rippled adds to a transaction's JSON that are not part of what was signed. */

@@ -20,7 +20,11 @@ export const PROPOSAL_STATES = [
 export type ProposalState = (typeof PROPOSAL_STATES)[number];
 
 /** A proposal in one of these states still holds its Sequence/Ticket. */
-export const OPEN_PROPOSAL_STATES = ['collecting', 'quorum_reached', 'submitted'] as const satisfies readonly ProposalState[];
+export const OPEN_PROPOSAL_STATES = [
+  'collecting',
+  'quorum_reached',
+  'submitted',
+] as const satisfies readonly ProposalState[];
 export const TERMINAL_PROPOSAL_STATES = [
   'succeeded',
   'failed',
@@ -47,7 +51,11 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 /** A request whose payload may still be resolved by the signer. */
 export const LIVE_REQUEST_STATES = ['queued', 'created', 'opened'] as const satisfies readonly RequestState[];
 /** A payload exists at Xaman and may still be opened: it must be withdrawn once the proposal leaves `collecting`. */
-export const WITHDRAWABLE_REQUEST_STATES = ['queued', 'created', 'opened'] as const satisfies readonly RequestState[];
+export const WITHDRAWABLE_REQUEST_STATES = [
+  'queued',
+  'created',
+  'opened',
+] as const satisfies readonly RequestState[];
 
 /**
  * Request outcomes that take the signer's weight out of reach: the signer said no, or sent a blob

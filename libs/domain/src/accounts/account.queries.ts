@@ -1,0 +1,34 @@
+import { DomainError } from '../errors/domain.error';
+import { AccountRepository } from '../ports/account.repository';
+import { AccountRecord, SignerRecord } from '../records';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AccountWithSigners {
+  account: AccountRecord;
+  signers: SignerRecord[];
+}
+
+/** Reads of registered accounts (the API shapes them). */
+export class AccountQueries {
+  constructor(private readonly accounts: AccountRepository) {}
+
+  async find(id: string): Promise<AccountRecord> {
+    const account = UUID.test(id) ? await this.accounts.find(id) : null;
+    if (!account)
+      throw new DomainError('ACCOUNT_NOT_FOUND', `No registered account ${id}.`, { accountId: id });
+    return account;
+  }
+
+  async get(id: string): Promise<AccountWithSigners> {
+    const account = await this.find(id);
+    return { account, signers: await this.accounts.signersOf(account.id) };
+  }
+
+  async list(): Promise<AccountWithSigners[]> {
+    const accounts = await this.accounts.list();
+    return Promise.all(
+      accounts.map(async (account) => ({ account, signers: await this.accounts.signersOf(account.id) })),
+    );
+  }
+}

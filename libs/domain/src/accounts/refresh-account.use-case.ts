@@ -1,0 +1,108 @@
+import { LedgerPort } from '../ports/ledger.port';
+import { UnitOfWork } from '../ports/unit-of-work';
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
+import { StateChanges } from '../state/state-changes';
+import { WithdrawPayloads } from '../proposals/withdraw-payloads.use-case';
+import { sameSignerList } from '../proposals/prepared';
+import { AccountQueries } from './account.queries';
+import { readSignerSetup } from './read-signer-setup';
+
+export interface RefreshResult {
+  /** The SignerList or a signer's key facts differ from the stored snapshot. */
+  changed: boolean;
+  signerListChanged: boolean;
+  keysChanged: boolean;
+  invalidatedProposalIds: string[];
+}
+
+/**
+ * Re-reads the SignerList and the signers' key facts from a validated ledger and stores them.
+ * A changed SignerList invalidates the proposals prepared under the old one (their signatures may
+ * not count) and withdraws their payloads. A changed key does not: keys are checked live, when a
+ * blob is counted and again before combining, so the other signers can still complete the proposal.
+ */
+export class RefreshAccount {
+  constructor(
+    private readonly queries: AccountQueries,
+    private readonly uow: UnitOfWork,
+    private readonly changes: StateChanges,
+    private readonly ledger: LedgerPort,
+    private readonly withdrawal: WithdrawPayloads,
+    private readonly clock: Clock,
+    private readonly log: DomainLogger,
+  ) {}
+
+  async execute(accountId: string, actor: Actor): Promise<RefreshResult> {
+    const { account, signers: current } = await this.queries.get(accountId);
+    const { facts, signerList, signers } = await readSignerSetup(this.ledger, account.address);
+    const listed = current.filter((s) => s.inSignerList);
+    const signerListChanged = !sameSignerList(signerList, {
+      quorum: account.signerQuorum,
+      entries: listed.map((s) => ({ account: s.address, weight: s.weight })),
+    });
+    const keyOf = (s: {
+      address: string;
+      funded: boolean;
+      masterDisabled: boolean;
+      regularKey: string | null;
+    }) => `${s.address}:${s.funded}:${s.masterDisabled}:${s.regularKey ?? ''}`;
+    const keysChanged = listed.map(keyOf).sort().join('|') !== signers.map(keyOf).sort().join('|');
+
+    const invalidatedProposalIds = await this.uow.run(async (tx) => {
+      await tx.accounts.replaceSnapshot(
+        account.id,
+        {
+          signerQuorum: signerList.quorum,
+          signerListLedgerIndex: facts.ledgerIndex,
+          masterDisabled: facts.masterDisabled,
+          regularKey: facts.regularKey,
+          signers,
+        },
+        this.clock.now(),
+      );
+      const invalidated: string[] = [];
+      if (signerListChanged) {
+        for (const proposal of await tx.proposals.inStates(
+          ['collecting', 'quorum_reached'],
+          10_000,
+          account.id,
+        )) {
+          const applied = await this.changes.proposalIn(tx, proposal.id, 'invalidated', actor, {
+            patch: { finalReason: 'The SignerList changed after the proposal was prepared' },
+          });
+          if (applied) invalidated.push(proposal.id);
+        }
+      }
+      await tx.audit.append(actor, {
+        action: 'account.refreshed',
+        entityType: 'account',
+        entityId: account.id,
+        details: {
+          quorum: signerList.quorum,
+          signers: signers.length,
+          signerListChanged,
+          keysChanged,
+          invalidatedProposalIds: invalidated,
+        },
+      });
+      return invalidated;
+    });
+    if (signerListChanged || keysChanged) {
+      this.log.warn('SignerList or signer keys changed on ledger', {
+        accountId: account.id,
+        signerListChanged,
+        keysChanged,
+        invalidated: invalidatedProposalIds,
+      });
+    }
+    for (const proposalId of invalidatedProposalIds) await this.withdrawal.forProposal(proposalId, actor);
+    return {
+      changed: signerListChanged || keysChanged,
+      signerListChanged,
+      keysChanged,
+      invalidatedProposalIds,
+    };
+  }
+}

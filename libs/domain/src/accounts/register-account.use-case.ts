@@ -1,0 +1,82 @@
+import { isValidClassicAddress } from 'ripple-address-codec';
+import { DomainError } from '../errors/domain.error';
+import { AccountRepository } from '../ports/account.repository';
+import { LedgerPort } from '../ports/ledger.port';
+import { UnitOfWork } from '../ports/unit-of-work';
+import { AccountRecord } from '../records';
+import { CoordinatorSettings } from '../settings';
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { readSignerSetup } from './read-signer-setup';
+
+/** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
+export class RegisterAccount {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly uow: UnitOfWork,
+    private readonly ledger: LedgerPort,
+    private readonly clock: Clock,
+    private readonly settings: CoordinatorSettings,
+  ) {}
+
+  async execute(
+    input: { address: string; network: string; label?: string | null },
+    actor: Actor,
+  ): Promise<AccountRecord> {
+    if (input.network !== this.settings.network) {
+      throw new DomainError(
+        'UNKNOWN_NETWORK',
+        `This deployment serves the ${this.settings.network} network, not "${input.network}".`,
+        {
+          network: input.network,
+          served: this.settings.network,
+        },
+      );
+    }
+    if (!isValidClassicAddress(input.address)) {
+      throw new DomainError('INVALID_ADDRESS', `"${input.address}" is not a valid XRPL classic address.`, {
+        address: input.address,
+      });
+    }
+    const { facts, signerList, signers } = await readSignerSetup(this.ledger, input.address);
+    const account = await this.uow.run(async (tx) => {
+      const saved = await tx.accounts.insert(
+        {
+          network: input.network,
+          address: input.address,
+          label: input.label ?? null,
+          signerQuorum: signerList.quorum,
+          signerListLedgerIndex: facts.ledgerIndex,
+          masterDisabled: facts.masterDisabled,
+          regularKey: facts.regularKey,
+        },
+        signers,
+        this.clock.now(),
+      );
+      if (saved) {
+        await tx.audit.append(actor, {
+          action: 'account.registered',
+          entityType: 'account',
+          entityId: saved.id,
+          details: {
+            address: input.address,
+            network: input.network,
+            quorum: signerList.quorum,
+            signers: signers.length,
+          },
+        });
+      }
+      return saved;
+    });
+    if (!account) {
+      throw new DomainError(
+        'ACCOUNT_ALREADY_REGISTERED',
+        `${input.address} is already registered on ${input.network}.`,
+        {
+          address: input.address,
+        },
+      );
+    }
+    return account;
+  }
+}

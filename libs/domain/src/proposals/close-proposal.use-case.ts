@@ -1,0 +1,153 @@
+import { isQuorumUnreachable } from '@app/multisign';
+import { DomainError } from '../errors/domain.error';
+import { LedgerPort } from '../ports/ledger.port';
+import { ProposalRepository } from '../ports/proposal.repository';
+import { Actor, WORKER_ACTOR } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
+import { isRefusingRequestState } from '../state/proposal-state';
+import { StateChanges } from '../state/state-changes';
+import { numberOf, signerListOf } from './prepared';
+import { WithdrawalReport, WithdrawPayloads } from './withdraw-payloads.use-case';
+
+/**
+ * Ends a proposal before it is combined: cancelled by an operator, expired at its deadline,
+ * rejected when the quorum became unreachable, superseded when its number was spent elsewhere.
+ * Every close then withdraws the payloads still open (durably: see WithdrawPayloads).
+ */
+export class CloseProposal {
+  constructor(
+    private readonly proposals: ProposalRepository,
+    private readonly changes: StateChanges,
+    private readonly withdrawal: WithdrawPayloads,
+    private readonly ledger: LedgerPort,
+    private readonly clock: Clock,
+    private readonly log: DomainLogger,
+  ) {}
+
+  async cancel(proposalId: string, actor: Actor): Promise<{ payloads: WithdrawalReport[] }> {
+    const proposal = await this.proposals.find(proposalId);
+    if (!proposal) throw new DomainError('PROPOSAL_NOT_FOUND', `No proposal ${proposalId}.`, { proposalId });
+    if (
+      !(await this.changes.proposal(proposalId, 'cancelled', actor, {
+        patch: { finalReason: 'Cancelled by an operator' },
+      }))
+    ) {
+      const now = (await this.proposals.find(proposalId))!;
+      throw new DomainError(
+        'PROPOSAL_NOT_CANCELLABLE',
+        now.state === 'quorum_reached' || now.state === 'submitted'
+          ? `The proposal is ${now.state}: its transaction is already combined and may be on its way to the ledger.`
+          : `The proposal is already ${now.state}.`,
+        { state: now.state },
+      );
+    }
+    const payloads = await this.withdrawal.forProposal(proposalId, actor);
+    this.log.info('proposal cancelled', {
+      proposalId,
+      notCancellable: payloads.filter((p) => !p.cancelled).length,
+    });
+    return { payloads };
+  }
+
+  /**
+   * Ends a collecting proposal as `rejected` once the signers still able to sign cannot reach the
+   * quorum. Only refusals count against it (a rejection, a refused blob): a payload that expired or
+   * was cancelled at Xaman leaves the signer able to sign a new one until the proposal's deadline.
+   */
+  async rejectIfUnreachable(proposalId: string, actor: Actor): Promise<boolean> {
+    const proposal = await this.proposals.find(proposalId);
+    if (!proposal || proposal.state !== 'collecting') return false;
+    const requests = await this.proposals.requestsOf(proposalId);
+    const refusing = requests.filter((r) => isRefusingRequestState(r.state));
+    const unavailable = refusing.map((r) => r.signerAddress);
+    if (
+      !isQuorumUnreachable(signerListOf(proposal.signerListSnapshot), unavailable, proposal.maxSignatures)
+    ) {
+      return false;
+    }
+    const reasons = refusing.map(
+      (r) => `${r.signerAddress}: ${r.state}${r.refusalCode ? ` (${r.refusalCode})` : ''}`,
+    );
+    const changed = await this.changes.proposal(proposalId, 'rejected', actor, {
+      patch: { finalReason: `The quorum can no longer be reached: ${reasons.join(', ')}` },
+      details: { reasons },
+    });
+    if (!changed) return false;
+    this.log.info('proposal rejected: quorum unreachable', { proposalId });
+    await this.withdrawal.forProposal(proposalId, actor);
+    return true;
+  }
+
+  /** Worker: closes collecting proposals past their deadline or LastLedgerSequence. */
+  async expireDue(limit = 100): Promise<number> {
+    // Without the ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
+    const validated = await this.ledger.validatedLedgerIndex().catch(() => 0);
+    const due = await this.proposals.dueForExpiry(this.clock.now(), validated, limit);
+    let expired = 0;
+    for (const proposal of due) {
+      const reason =
+        validated > proposal.lastLedgerSequence
+          ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
+          : 'The signing deadline passed before the quorum was reached';
+      if (
+        await this.changes.proposal(proposal.id, 'expired', WORKER_ACTOR, { patch: { finalReason: reason } })
+      ) {
+        expired++;
+        this.log.info('proposal expired', { proposalId: proposal.id });
+        await this.withdrawal.forProposal(proposal.id, WORKER_ACTOR);
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * Collecting proposals whose Sequence or Ticket was already used on the validated ledger can never
+   * apply: they end `superseded` and their payloads are withdrawn, so nobody signs in vain.
+   */
+  async supersedeSpent(
+    accountId: string,
+    accountAddress: string,
+    actor: Actor = WORKER_ACTOR,
+  ): Promise<string[]> {
+    const open = await this.proposals.inStates(['collecting'], 1000, accountId);
+    if (open.length === 0) return [];
+    const [facts, tickets] = await Promise.all([
+      this.ledger.accountFacts(accountAddress),
+      this.ledger.tickets(accountAddress),
+    ]);
+    if (!facts.exists || facts.sequence === null) return [];
+    const superseded: string[] = [];
+    for (const proposal of open) {
+      const spent =
+        proposal.ticketSequence !== null
+          ? !tickets.includes(proposal.ticketSequence) && proposal.ticketSequence < facts.sequence
+          : proposal.sequence < facts.sequence;
+      if (!spent) continue;
+      const what = numberOf(proposal);
+      const changed = await this.changes.proposal(proposal.id, 'superseded', actor, {
+        patch: {
+          finalReason: `${what} was used by another transaction (validated ledger ${facts.ledgerIndex})`,
+        },
+      });
+      if (changed) {
+        superseded.push(proposal.id);
+        this.log.warn('proposal superseded before quorum', { proposalId: proposal.id, what });
+        await this.withdrawal.forProposal(proposal.id, actor);
+      }
+    }
+    return superseded;
+  }
+
+  /** The SignerList changed under a proposal that was collecting or being combined. */
+  async invalidate(proposalId: string, reason: string, actor: Actor): Promise<boolean> {
+    const changed = await this.changes.proposal(proposalId, 'invalidated', actor, {
+      patch: { finalReason: reason },
+    });
+    if (changed) {
+      this.log.warn('proposal invalidated', { proposalId, reason });
+      await this.withdrawal.forProposal(proposalId, actor);
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,197 @@
+import { combine, quorumProgress, selectSignatures } from '@app/multisign';
+import { keyStillAuthorised, SignerKeys } from '../accounts/signer-keys';
+import { LedgerPort } from '../ports/ledger.port';
+import { ProposalRepository } from '../ports/proposal.repository';
+import { ProposalRecord } from '../records';
+import { CoordinatorSettings } from '../settings';
+import { Actor, WORKER_ACTOR } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
+import { StateChanges } from '../state/state-changes';
+import { submitVerdict } from '../proposal-rules';
+import { CloseProposal } from './close-proposal.use-case';
+import { preparedOf, sameSignerList, signerListOf, toVerified } from './prepared';
+import { WithdrawPayloads } from './withdraw-payloads.use-case';
+
+export type SubmissionOutcome = 'submitted' | 'failed' | 'sequence_consumed' | 'not_owner';
+
+/**
+ * From stored signatures to a submitted blob. Whoever sees the quorum first claims
+ * `collecting -> quorum_reached`; only that winner re-reads the SignerList and the signers' keys from
+ * the validated ledger, combines, stores the blob and hash, withdraws the other payloads and owns
+ * the first submission. A signature whose key was revoked meanwhile stops counting and the
+ * proposal goes back to collecting.
+ */
+export class CombineAndSubmit {
+  constructor(
+    private readonly proposals: ProposalRepository,
+    private readonly changes: StateChanges,
+    private readonly ledger: LedgerPort,
+    private readonly signerKeys: SignerKeys,
+    private readonly closing: CloseProposal,
+    private readonly withdrawal: WithdrawPayloads,
+    private readonly clock: Clock,
+    private readonly settings: CoordinatorSettings,
+    private readonly log: DomainLogger,
+  ) {}
+
+  /** Claims the quorum if the stored signatures reach it, then combines and submits. */
+  async tryCombine(proposalId: string, actor: Actor): Promise<boolean> {
+    const proposal = await this.proposals.find(proposalId);
+    if (!proposal || proposal.state !== 'collecting') return false;
+    if (proposal.deadline <= this.clock.now()) return false; // the expiry sweep closes it
+    const signatures = await this.proposals.signaturesOf(proposalId);
+    if (!quorumProgress(signatures.map(toVerified), signerListOf(proposal.signerListSnapshot)).reached)
+      return false;
+    if (!(await this.changes.proposal(proposalId, 'quorumClaimed', actor))) return false;
+    await this.combineClaimed(proposalId, actor);
+    return true;
+  }
+
+  /** The winner's work; also resumed by the worker when a winner died before storing the blob. */
+  async combineClaimed(proposalId: string, actor: Actor): Promise<void> {
+    const proposal = await this.proposals.find(proposalId);
+    if (!proposal || proposal.state !== 'quorum_reached' || proposal.combinedBlob) return;
+    const list = signerListOf(proposal.signerListSnapshot);
+
+    // Rule 7: the signers must be in the CURRENT SignerList.
+    const current = (await this.ledger.accountFacts(String(proposal.preparedTx.Account))).signerList;
+    if (!sameSignerList(current, list)) {
+      await this.closing.invalidate(
+        proposalId,
+        'The SignerList changed on ledger before the quorum could be combined',
+        actor,
+      );
+      return;
+    }
+
+    // Rule 6, again: each counted key must still be authorised on the validated ledger.
+    const signatures = await this.proposals.signaturesOf(proposalId);
+    const facts = await this.signerKeys.factsOf(signatures.map((s) => s.signerAddress));
+    const requests = await this.proposals.requestsOf(proposalId);
+    const valid = [];
+    for (const signature of signatures) {
+      const verdict = keyStillAuthorised(signature, facts.get(signature.signerAddress)!);
+      if (verdict.ok) {
+        valid.push(signature);
+        continue;
+      }
+      const request = requests.find((r) => r.id === signature.signatureRequestId);
+      if (request) await this.changes.signatureRevoked(request, verdict, actor);
+      this.log.warn('counted signature no longer authorised; it stops counting', {
+        proposalId,
+        signer: signature.signerAddress,
+        code: verdict.code,
+      });
+    }
+    const verified = valid.map(toVerified);
+    const chosen = quorumProgress(verified, list).reached
+      ? selectSignatures(verified, list, proposal.maxSignatures)
+      : null;
+    if (!chosen) {
+      if (
+        await this.changes.proposal(proposalId, 'quorumLost', actor, {
+          details: { revoked: signatures.length - valid.length },
+        })
+      ) {
+        await this.closing.rejectIfUnreachable(proposalId, actor);
+      }
+      return;
+    }
+
+    const combined = combine(preparedOf(proposal), chosen);
+    const stored = await this.changes.patchProposal(
+      proposalId,
+      ['quorum_reached'],
+      { combinedBlob: combined.blob, combinedHash: combined.hash },
+      actor,
+      {
+        action: 'proposal.combined',
+        details: { hash: combined.hash, signers: chosen.map((s) => s.account) },
+      },
+    );
+    if (!stored) return;
+    this.log.info('quorum reached; combined', { proposalId, hash: combined.hash, signatures: chosen.length });
+    await this.withdrawal.forProposal(proposalId, actor);
+    await this.submitFirst(proposalId, actor);
+  }
+
+  /** Claims `quorum_reached -> submitted` (exactly one owner) and submits the stored blob. */
+  async submitFirst(proposalId: string, actor: Actor): Promise<SubmissionOutcome> {
+    const proposal = await this.proposals.find(proposalId);
+    if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return 'not_owner';
+    const validated = await this.ledger.validatedLedgerIndex().catch(() => null);
+    const now = this.clock.now();
+    const claimed = await this.changes.proposal(proposalId, 'submissionClaimed', actor, {
+      patch: {
+        submitAttempts: 1,
+        submittedAt: now,
+        submittedLedgerIndex: validated,
+        lastSubmittedAt: now,
+        lastSubmittedLedgerIndex: validated,
+      },
+    });
+    if (!claimed) return 'not_owner';
+    return this.send({ ...proposal, state: 'submitted', submitAttempts: 1 }, 1, actor);
+  }
+
+  /**
+   * Submits the same blob again (attempt `seen + 1`) if no other process claimed that attempt first.
+   * Idempotent on the ledger: rippled applies one transaction once.
+   */
+  async resubmit(proposal: ProposalRecord, validatedLedgerIndex: number | null): Promise<SubmissionOutcome> {
+    const attempt = proposal.submitAttempts + 1;
+    const claimed = await this.proposals.claimSubmission(proposal.id, proposal.submitAttempts, {
+      lastSubmittedAt: this.clock.now(),
+      lastSubmittedLedgerIndex: validatedLedgerIndex,
+    });
+    if (!claimed) return 'not_owner';
+    this.log.info('resubmitting', { proposalId: proposal.id, attempt, hash: proposal.combinedHash });
+    return this.send(proposal, attempt, WORKER_ACTOR);
+  }
+
+  private async send(proposal: ProposalRecord, attempt: number, actor: Actor): Promise<SubmissionOutcome> {
+    const outcome = await this.ledger.submit(proposal.combinedBlob!);
+    const verdict = submitVerdict(outcome.result, outcome.rpcError);
+    // A later copy answering "already there / number used" says nothing new about the first one:
+    // the result that counted stays recorded, and the follow-up settles from validated ledgers.
+    const informative = attempt === 1 || (verdict !== 'sequence_consumed' && verdict !== 'already');
+    if (informative) await this.proposals.recordSubmitResult(proposal.id, attempt, outcome.result);
+    this.log.info('submitted', {
+      proposalId: proposal.id,
+      attempt,
+      result: outcome.result,
+      verdict,
+      hash: proposal.combinedHash,
+    });
+    // A refusal is final only for the first submission: after that an earlier copy may still be on
+    // its way, so the follow-up decides from validated ledgers.
+    if (verdict === 'final' && attempt === 1) {
+      await this.changes.proposal(proposal.id, 'refusedAtSubmission', actor, {
+        patch: { resultCode: outcome.result, finalReason: `Rejected at submission: ${outcome.message}` },
+        details: { result: outcome.result },
+      });
+      return 'failed';
+    }
+    return verdict === 'sequence_consumed' ? 'sequence_consumed' : 'submitted';
+  }
+
+  /**
+   * Worker: crash recovery. Combines quorums whose winner died before storing the blob, and quorums a
+   * process stored but never claimed; submits combined blobs nobody submitted.
+   */
+  async recover(limit = 100): Promise<void> {
+    const now = this.clock.now();
+    const staleBefore = new Date(now.getTime() - this.settings.combineLeaseMs);
+    for (const proposal of await this.proposals.inStates(['quorum_reached'], limit)) {
+      if (proposal.combinedBlob) {
+        await this.submitFirst(proposal.id, WORKER_ACTOR);
+      } else if (await this.proposals.reclaimCombine(proposal.id, staleBefore, now)) {
+        await this.combineClaimed(proposal.id, WORKER_ACTOR);
+      }
+    }
+    for (const proposalId of await this.proposals.awaitingCombine(limit)) {
+      await this.tryCombine(proposalId, WORKER_ACTOR);
+    }
+  }
+}

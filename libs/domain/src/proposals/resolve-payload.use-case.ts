@@ -1,0 +1,197 @@
+import { verifySignerBlob } from '@app/multisign';
+import { SignerKeys } from '../accounts/signer-keys';
+import { ProposalRepository } from '../ports/proposal.repository';
+import { PayloadView, XamanApiError, XamanPort } from '../ports/xaman.port';
+import { ProposalRecord, SignatureRequestRecord } from '../records';
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
+import { isLiveRequestState } from '../state/proposal-state';
+import { StateChanges } from '../state/state-changes';
+import { CloseProposal } from './close-proposal.use-case';
+import { CombineAndSubmit } from './combine-and-submit.use-case';
+import { PayloadWatches } from './payload-watches';
+import { preparedOf, signerListOf } from './prepared';
+
+export type PayloadSource = 'webhook' | 'websocket' | 'poll';
+export type ResolveOutcome =
+  'unknown' | 'ignored' | 'signed' | 'refused' | 'rejected' | 'expired' | 'opened' | 'pending';
+
+/**
+ * Acts on the current state of a Xaman payload, re-read from the Xaman API (never from what a
+ * webhook or socket said). Every returned blob goes through the blob rules with the signer's keys
+ * as the latest validated ledger has them. Idempotent: a payload already settled is not fetched again.
+ */
+export class ResolvePayload {
+  constructor(
+    private readonly proposals: ProposalRepository,
+    private readonly changes: StateChanges,
+    private readonly xaman: XamanPort,
+    private readonly signerKeys: SignerKeys,
+    private readonly watches: PayloadWatches,
+    private readonly closing: CloseProposal,
+    private readonly combining: CombineAndSubmit,
+    private readonly clock: Clock,
+    private readonly log: DomainLogger,
+  ) {}
+
+  async execute(payloadUuid: string, source: PayloadSource, actor: Actor): Promise<ResolveOutcome> {
+    const request = await this.proposals.findRequestByPayload(payloadUuid);
+    if (!request) return 'unknown';
+    if (!isLiveRequestState(request.state)) {
+      this.watches.unwatch(payloadUuid); // settled, perhaps by another process
+      return 'ignored';
+    }
+    let payload: PayloadView;
+    try {
+      payload = await this.xaman.getPayload(payloadUuid);
+    } catch (error) {
+      if (!(error instanceof XamanApiError) || error.xamanCode !== 404) throw error;
+      // Xaman no longer knows the payload (purged, or another platform): it can never be signed.
+      await this.changes.request(request.id, 'expired', actor, {
+        patch: { lastError: 'The payload no longer exists at Xaman' },
+        details: { source, reason: 'PAYLOAD_NOT_FOUND' },
+      });
+      this.watches.unwatch(payloadUuid);
+      return 'expired';
+    }
+    await this.proposals.touchRequest(request.id, this.clock.now());
+    const proposal = await this.proposals.find(request.proposalId);
+    if (!proposal) return 'ignored';
+
+    if (payload.resolved && payload.signed) {
+      if (!payload.hex) return 'pending'; // resolved but the blob is not readable yet: the next signal retries
+      this.watches.unwatch(payloadUuid);
+      return this.acceptBlob(request, proposal, payload, source, actor);
+    }
+    if (payload.resolved) {
+      this.watches.unwatch(payloadUuid);
+      const changed = await this.changes.request(request.id, 'rejected', actor, {
+        patch: { resolvedAt: this.clock.now() },
+        details: { source },
+      });
+      if (changed) {
+        this.log.info('signer rejected', { proposalId: proposal.id, signer: request.signerAddress, source });
+        await this.closing.rejectIfUnreachable(proposal.id, actor);
+      }
+      return 'rejected';
+    }
+    if (payload.expired || payload.cancelled) {
+      // An opened payload may still be resolved after expiry (Xaman: "open before, not resolve before").
+      if (payload.opened && !payload.cancelled && proposal.state === 'collecting') return 'pending';
+      this.watches.unwatch(payloadUuid);
+      // Not a refusal: the proposal keeps collecting until its own deadline.
+      await this.changes.request(request.id, payload.cancelled ? 'cancelledAtXaman' : 'expired', actor, {
+        details: { source },
+      });
+      return 'expired';
+    }
+    if (payload.opened && request.state === 'created') {
+      await this.changes.request(request.id, 'opened', actor, { details: { source } });
+      return 'opened';
+    }
+    return 'pending';
+  }
+
+  /** The socket said the signer opened the payload: informational, no need to fetch it. */
+  async markOpened(payloadUuid: string, actor: Actor): Promise<void> {
+    const request = await this.proposals.findRequestByPayload(payloadUuid);
+    if (request?.state === 'created')
+      await this.changes.request(request.id, 'opened', actor, { details: { source: 'websocket' } });
+  }
+
+  private async acceptBlob(
+    request: SignatureRequestRecord,
+    proposal: ProposalRecord,
+    payload: PayloadView,
+    source: PayloadSource,
+    actor: Actor,
+  ): Promise<'signed' | 'refused' | 'ignored'> {
+    const hex = payload.hex!;
+    const resolvedAt = this.clock.now();
+    // Rule 6 with the keys the latest validated ledger has, not those seen at registration.
+    const signerFacts = await this.signerKeys.factsOfOne(request.signerAddress);
+    const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
+      signerList: signerListOf(proposal.signerListSnapshot),
+      signerFacts,
+    });
+    // The blob is the evidence; Xaman's own account field is only a cross-check after it.
+    let refusal: { code: string; message: string; details?: unknown } | null = null;
+    if (!verdict.ok) {
+      refusal = { code: verdict.code, message: verdict.message, details: verdict.details };
+    } else if (payload.multisignAccount !== null && payload.multisignAccount !== request.signerAddress) {
+      refusal = {
+        code: 'XAMAN_SIGNER_MISMATCH',
+        message: `Xaman reports the blob as signed by ${payload.multisignAccount}, not ${request.signerAddress}.`,
+      };
+    }
+    if (refusal !== null || !verdict.ok) {
+      const { code, message, details } = refusal!;
+      const changed = await this.changes.request(request.id, 'refused', actor, {
+        patch: {
+          blobHex: hex,
+          blobTxid: payload.txid,
+          refusalCode: code,
+          refusalDetail: message,
+          resolvedAt,
+        },
+        details: { source, refusalCode: code, details, keyFactsLedgerIndex: signerFacts.ledgerIndex },
+      });
+      if (changed) {
+        this.log.warn('signer blob refused', {
+          proposalId: proposal.id,
+          signer: request.signerAddress,
+          refusalCode: code,
+          source,
+        });
+        await this.closing.rejectIfUnreachable(proposal.id, actor);
+      }
+      return 'refused';
+    }
+
+    if (proposal.state !== 'collecting') {
+      // Too late to count (already combined, or closed): keep the blob, count nothing.
+      await this.changes.request(request.id, 'signed', actor, {
+        patch: {
+          blobHex: hex,
+          blobTxid: payload.txid,
+          resolvedAt,
+          refusalDetail: `arrived while ${proposal.state}`,
+        },
+        details: { source, counted: false },
+      });
+      return 'ignored';
+    }
+    const signature = verdict.signature;
+    const stored = await this.changes.signatureAccepted(
+      request,
+      { blobHex: hex, blobTxid: payload.txid, resolvedAt },
+      {
+        signerAddress: signature.account,
+        signingPubKey: signature.signingPubKey,
+        txnSignature: signature.txnSignature,
+        keyType: signature.keyType,
+        weight: signature.weight,
+      },
+      actor,
+    );
+    if (!stored) return 'ignored';
+    this.log.info('signature verified and stored', {
+      proposalId: proposal.id,
+      signer: signature.account,
+      keyType: signature.keyType,
+      source,
+    });
+    // The signature is safe in the database: a failure from here on is the worker's to recover
+    // (it combines stored quorums), not the caller's to retry.
+    try {
+      await this.combining.tryCombine(proposal.id, actor);
+    } catch (error) {
+      this.log.warn('combine after a signature failed; the worker will retry', {
+        proposalId: proposal.id,
+        error: String(error),
+      });
+    }
+    return 'signed';
+  }
+}

@@ -1,0 +1,153 @@
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { ProposalPatch, NewSignature, RequestPatch } from '../ports/proposal.repository';
+import { UnitOfWork, TransactionalRepositories } from '../ports/unit-of-work';
+import { SignatureRequestRecord } from '../records';
+import {
+  isOpenProposalState,
+  PROPOSAL_TRANSITIONS,
+  ProposalState,
+  ProposalTransitionName,
+  REQUEST_TRANSITIONS,
+  RequestState,
+  RequestTransitionName,
+} from './proposal-state';
+
+interface ChangeOptions<P> {
+  patch?: P;
+  /** Audit details. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Applies the state machine's transitions: each is a conditional update (it leaves only the states
+ * the table allows) plus its audit event, in one unit of work. Returns whether it applied: racing
+ * callers act exactly once.
+ */
+export class StateChanges {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  proposal(
+    proposalId: string,
+    name: ProposalTransitionName,
+    actor: Actor,
+    options: ChangeOptions<ProposalPatch> = {},
+  ): Promise<boolean> {
+    return this.uow.run((tx) => this.proposalIn(tx, proposalId, name, actor, options));
+  }
+
+  /** The same, inside a caller's unit of work. */
+  async proposalIn(
+    tx: TransactionalRepositories,
+    proposalId: string,
+    name: ProposalTransitionName,
+    actor: Actor,
+    options: ChangeOptions<ProposalPatch> = {},
+  ): Promise<boolean> {
+    const { from, to } = PROPOSAL_TRANSITIONS[name];
+    const closing = !isOpenProposalState(to);
+    const applied = await tx.proposals.transition(proposalId, from, to, {
+      ...options.patch,
+      closedAt: closing ? this.clock.now() : null,
+    });
+    if (!applied) return false;
+    await tx.audit.append(actor, {
+      action: `proposal.${to}`,
+      entityType: 'proposal',
+      entityId: proposalId,
+      details: { from: [...from] as ProposalState[], transition: name, ...options.details },
+    });
+    return true;
+  }
+
+  request(
+    requestId: string,
+    name: RequestTransitionName,
+    actor: Actor,
+    options: ChangeOptions<RequestPatch> = {},
+  ): Promise<boolean> {
+    return this.uow.run((tx) => this.requestIn(tx, requestId, name, actor, options));
+  }
+
+  async requestIn(
+    tx: TransactionalRepositories,
+    requestId: string,
+    name: RequestTransitionName,
+    actor: Actor,
+    options: ChangeOptions<RequestPatch> = {},
+  ): Promise<boolean> {
+    const { from, to } = REQUEST_TRANSITIONS[name];
+    const applied = await tx.proposals.transitionRequest(requestId, from, to, options.patch ?? {});
+    if (!applied) return false;
+    // A deferred dispatch stays queued: not a change anyone needs in the trail.
+    if (name !== 'dispatchDeferred') {
+      await tx.audit.append(actor, {
+        action: `signature_request.${to}`,
+        entityType: 'signature_request',
+        entityId: requestId,
+        details: { from: [...from] as RequestState[], transition: name, ...options.details },
+      });
+    }
+    return true;
+  }
+
+  /** A verified blob: the request becomes `signed` and its signature counts, atomically. */
+  signatureAccepted(
+    request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,
+    patch: RequestPatch,
+    signature: NewSignature,
+    actor: Actor,
+  ): Promise<boolean> {
+    const { from } = REQUEST_TRANSITIONS.signed;
+    return this.uow.run(async (tx) => {
+      if (!(await tx.proposals.recordSignature(request, from, patch, signature))) return false;
+      await tx.audit.append(actor, {
+        action: 'signature.accepted',
+        entityType: 'proposal',
+        entityId: request.proposalId,
+        details: { signer: signature.signerAddress, keyType: signature.keyType, weight: signature.weight },
+      });
+      return true;
+    });
+  }
+
+  /** A counted signature whose key was revoked before combine: it stops counting, the request says why. */
+  signatureRevoked(
+    request: Pick<SignatureRequestRecord, 'id' | 'proposalId' | 'signerAddress'>,
+    refusal: { code: string; message: string },
+    actor: Actor,
+  ): Promise<boolean> {
+    return this.uow.run(async (tx) => {
+      const applied = await this.requestIn(tx, request.id, 'keyRevoked', actor, {
+        patch: { refusalCode: refusal.code, refusalDetail: refusal.message },
+        details: { refusalCode: refusal.code },
+      });
+      if (applied) await tx.proposals.removeSignature(request.proposalId, request.signerAddress);
+      return applied;
+    });
+  }
+
+  /** Field updates that are not transitions (stored blob, rotation), audited when `audit` is given. */
+  async patchProposal(
+    proposalId: string,
+    states: readonly ProposalState[],
+    patch: ProposalPatch,
+    actor?: Actor,
+    audit?: { action: string; details?: Record<string, unknown> },
+  ): Promise<boolean> {
+    if (!audit || !actor) return this.uow.run((tx) => tx.proposals.patch(proposalId, states, patch));
+    return this.uow.run(async (tx) => {
+      if (!(await tx.proposals.patch(proposalId, states, patch))) return false;
+      await tx.audit.append(actor, {
+        action: audit.action,
+        entityType: 'proposal',
+        entityId: proposalId,
+        details: audit.details,
+      });
+      return true;
+    });
+  }
+}
