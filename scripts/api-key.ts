@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { readProcessEnv } from '@app/config';
 import { RunningPostgres, startEmbeddedPostgres } from '@app/database';
-import { API_KEY_ROLES, ApiKeyRole, ApiKeyStore, createDataSource } from '@app/persistence';
+import { API_KEY_ROLES, ApiKeyRole } from '@app/domain';
+import { apiKeyTools, createDataSource } from '@app/persistence';
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -28,14 +29,14 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
-    const store = new ApiKeyStore(dataSource);
+    const store = apiKeyTools(dataSource);
     if (command === 'create') {
       const role = (option(args, 'role') ?? 'admin') as ApiKeyRole;
       if (!API_KEY_ROLES.includes(role)) throw new Error(`--role must be one of ${API_KEY_ROLES.join(', ')}`);
       const name = option(args, 'name') ?? `${role} key`;
-      const issued = await store.issue(name, role, null);
+      const issued = await store.issue(name, role);
       console.log(
-        `Created ${role} key "${name}" (id ${issued.entity.id}). It is shown only now:\n\n  ${issued.key}\n`,
+        `Created ${role} key "${name}" (id ${issued.record.id}). It is shown only now:\n\n  ${issued.key}\n`,
       );
     } else if (command === 'list') {
       for (const key of await store.list()) {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { multisign, Wallet } from 'xrpl';
-import { CoordinationService } from '@app/domain';
+import { PayloadWatches } from '@app/domain';
 import { verifySignerBlob } from '@app/multisign';
 import { TypeormCoordinatorStore } from '@app/persistence';
 import { applySingleSigned, GENESIS } from '@app/sandbox';
@@ -47,8 +47,8 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
       await env.waitForProposal(id, (p) => p.quorum.collectedWeight === 1);
 
       // Let only the webhooks tell of the last signature: no socket watch, no Xaman-sent webhook.
-      env.api.get(CoordinationService).closeWatches();
-      api2.get(CoordinationService).closeWatches();
+      env.api.get(PayloadWatches).closeAll();
+      api2.get(PayloadWatches).closeAll();
       env.xaman.setWebhookUrl(null);
       env.xaman.sign(last.payloadUuid);
 

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
-import { ApiKeyStore } from '@app/persistence';
+import { apiKeyTools } from '@app/persistence';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createTestDatabase, TestDatabase } from './database';
 
@@ -70,7 +70,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  const adminKey = (await new ApiKeyStore(db.dataSource).issue('test admin', 'admin', null)).key;
+  const adminKey = (await apiKeyTools(db.dataSource).issue('test admin', 'admin')).key;
   return {
     url,
     app,

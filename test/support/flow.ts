@@ -1,7 +1,7 @@
 import { Wallet } from 'xrpl';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
-import { ApiKeyStore } from '@app/persistence';
+import { apiKeyTools } from '@app/persistence';
 import {
   LedgerSandbox,
   MultisigSetup,
@@ -101,7 +101,7 @@ export async function startFlow(
   const url = await api.getUrl();
   xaman.setWebhookUrl(`${url}/v1/webhooks/xaman`);
   const worker = options.worker === false ? null : await createWorkerApp(config);
-  const adminKey = (await new ApiKeyStore(db.dataSource).issue('e2e admin', 'admin', null)).key;
+  const adminKey = (await apiKeyTools(db.dataSource).issue('e2e admin', 'admin')).key;
 
   const call: FlowEnv['call'] = (method, path, body, opts = {}) =>
     callJson(url, method, path, body, opts.key === undefined ? adminKey : opts.key, opts.headers);

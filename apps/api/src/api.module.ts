@@ -1,16 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
-import { buildDataSourceOptions } from '@app/persistence';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { pinoParams } from '../../shared/logging';
 import { createValidationPipe } from './common/validation';
 import { HealthController } from './health/health.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
-import { AuditLog } from '@app/persistence';
 import { CoordinatorModule } from '@app/coordinator';
 import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
@@ -26,8 +23,7 @@ export class ApiModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(pinoParams(config, true)),
-        TypeOrmModule.forRoot(buildDataSourceOptions(config.database.url, config.database.poolSize)),
-        CoordinatorModule.forRoot(),
+        CoordinatorModule.forRoot(config),
       ],
       controllers: [
         HealthController,
@@ -41,7 +37,6 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        AuditLog,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Wallet } from 'xrpl';
-import { AccountsService, Actor } from '@app/domain';
+import { Actor, RegisterAccount, UpdateSigner } from '@app/domain';
 import { setUpMultisigAccount } from '@app/sandbox';
 import type { RunningSandboxes } from '../../sandbox/src/start-sandboxes';
 
@@ -26,8 +26,7 @@ export async function seedDemo(sandboxes: RunningSandboxes, api: INestApplicatio
   });
   const destination = Wallet.generate().classicAddress;
   await sandboxes.ledger.fund(destination, 20_000_000n);
-  const accounts = api.get(AccountsService);
-  const registered = await accounts.register(
+  const registered = await api.get(RegisterAccount).execute(
     {
       address: setup.account.address,
       network: 'sandbox',
@@ -36,7 +35,7 @@ export async function seedDemo(sandboxes: RunningSandboxes, api: INestApplicatio
     SYSTEM,
   );
   for (const signer of setup.signers) {
-    await accounts.updateSigner(
+    await api.get(UpdateSigner).execute(
       registered.id,
       signer.address,
       { userToken: signer.userToken, label: 'demo signer' },

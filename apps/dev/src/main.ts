@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, loadSandboxConfig, readProcessEnv } from '@app/config';
 import { RunningPostgres, startEmbeddedPostgres } from '@app/database';
-import { ApiKeyStore, createDataSource } from '@app/persistence';
+import { apiKeyTools, createDataSource } from '@app/persistence';
 import { createApiApp } from '../../api/src/api.app';
 import { createWorkerApp } from '../../worker/src/worker.app';
 import { runProcess } from '../../shared/run-process';
@@ -68,9 +68,9 @@ runProcess('coordinator', async () => {
     await dataSource.initialize();
     const applied = await dataSource.runMigrations();
     // First start: an admin key, printed once (only its hash is stored).
-    const keys = new ApiKeyStore(dataSource);
+    const keys = apiKeyTools(dataSource);
     const firstAdminKey =
-      (await keys.count()) === 0 ? (await keys.issue('first admin (npm start)', 'admin', null)).key : null;
+      (await keys.count()) === 0 ? (await keys.issue('first admin (npm start)', 'admin')).key : null;
     await dataSource.destroy();
 
     const api = await createApiApp(config);

@@ -44,6 +44,8 @@ export interface AppConfig {
     tickMs: number;
     /** How often every account's SignerList and signer keys are re-read (drift detection). */
     signerListCheckMs: number;
+    /** How often webhook receipts older than a day are deleted. */
+    pruneIntervalMs: number;
   };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;

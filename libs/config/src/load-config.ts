@@ -156,6 +156,7 @@ export function loadConfig(env: Env): AppConfig {
     worker: {
       tickMs: r.int('WORKER_TICK_MS', 2000, 50, 3_600_000),
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
+      pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     },
     sandbox: r.bool('SANDBOX_MODE', false),
   };

@@ -1,16 +1,47 @@
-import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  AccountsService,
-  CoordinationService,
+  AccountQueries,
+  AccountRepository,
+  ApiKeyQueries,
+  ApiKeyRepository,
+  AuditQueries,
+  AuditRepository,
+  AuthenticateApiKey,
+  CheckLedgerDrift,
+  Clock,
+  CloseProposal,
+  CombineAndSubmit,
   CoordinatorSettings,
+  CreateProposal,
+  DispatchSignRequest,
   DomainLogger,
+  IssueApiKey,
+  LedgerPort,
+  PayloadSignals,
+  PayloadWatches,
+  PollPayloads,
+  ProposalQueries,
+  ProposalRepository,
+  PruneWebhookReceipts,
+  ReceiveXamanWebhook,
+  RefreshAccount,
+  RegisterAccount,
+  ResolvePayload,
+  RevokeApiKey,
+  SettleSubmission,
+  SignerKeys,
+  StateChanges,
+  SystemClock,
   TokenCipher,
+  UnitOfWork,
+  UpdateSigner,
+  WebhookReceiptRepository,
+  WithdrawPayloads,
+  XamanPort,
 } from '@app/domain';
 import { cryptoBackend } from '@app/multisign';
-import { TypeormCoordinatorStore } from '@app/persistence';
+import { PersistenceModule } from '@app/persistence';
 import { XamanGateway } from '@app/xaman';
 import { XrplLedgerGateway } from '@app/xrpl';
 
@@ -20,6 +51,9 @@ const FORCE_NETWORK: Record<string, string | null> = {
   devnet: 'DEVNET',
   sandbox: null,
 };
+
+export const COORDINATOR_SETTINGS = Symbol('COORDINATOR_SETTINGS');
+export const DOMAIN_LOGGER = Symbol('DOMAIN_LOGGER');
 
 export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
   return {
@@ -34,8 +68,12 @@ export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
     dispatchLeaseMs: 30_000,
     dispatchBackoffBaseMs: 1_000,
     dispatchBackoffMaxMs: 300_000,
-    pollIntervalMs: config.xaman.pollIntervalMs,
     submitGraceMs: config.xrpl.requestTimeoutMs + 2_000,
+    resubmitMaxGapLedgers: 32,
+    combineLeaseMs: 30_000,
+    pollIntervalMs: config.xaman.pollIntervalMs,
+    withdrawRetryMs: 30_000,
+    webhookMaxSkewSeconds: config.xaman.webhookMaxSkewSeconds,
   };
 }
 
@@ -47,103 +85,154 @@ function domainLogger(logger: Logger): DomainLogger {
   };
 }
 
+/** `{ provide: Class, inject: deps, useFactory: new Class(...deps) }`: the constructor order is the inject order. */
+function construct<T>(type: new (...args: never[]) => T, inject: unknown[]): Provider {
+  return {
+    provide: type,
+    inject: inject as never[],
+    useFactory: (...args: unknown[]) => new (type as new (...a: unknown[]) => T)(...args),
+  };
+}
+
 /** Closes the ledger connection and the payload sockets when the process stops. */
 @Injectable()
 class CoordinatorLifecycle implements OnApplicationShutdown {
   constructor(
-    private readonly ledger: XrplLedgerGateway,
-    private readonly coordination: CoordinationService,
+    @Inject(LedgerPort) private readonly ledger: XrplLedgerGateway,
+    private readonly watches: PayloadWatches,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    this.coordination.closeWatches();
+    this.watches.closeAll();
     await this.ledger.close();
   }
 }
 
+const S = COORDINATOR_SETTINGS;
+const L = DOMAIN_LOGGER;
+
+/** The use-cases, each built from its ports (the order of `inject` is the constructor's). */
+const USE_CASES: Provider[] = [
+  construct(StateChanges, [UnitOfWork, Clock]),
+  construct(SignerKeys, [LedgerPort]),
+  construct(PayloadWatches, [XamanPort]),
+  construct(WithdrawPayloads, [ProposalRepository, StateChanges, XamanPort, PayloadWatches, Clock, S, L]),
+  construct(CloseProposal, [ProposalRepository, StateChanges, WithdrawPayloads, LedgerPort, Clock, L]),
+  construct(CombineAndSubmit, [
+    ProposalRepository,
+    StateChanges,
+    LedgerPort,
+    SignerKeys,
+    CloseProposal,
+    WithdrawPayloads,
+    Clock,
+    S,
+    L,
+  ]),
+  construct(SettleSubmission, [ProposalRepository, StateChanges, LedgerPort, CombineAndSubmit, Clock, S, L]),
+  construct(ResolvePayload, [
+    ProposalRepository,
+    StateChanges,
+    XamanPort,
+    SignerKeys,
+    PayloadWatches,
+    CloseProposal,
+    CombineAndSubmit,
+    Clock,
+    L,
+  ]),
+  construct(PayloadSignals, [ResolvePayload, PayloadWatches, L]),
+  construct(PollPayloads, [ProposalRepository, PayloadSignals, Clock, S, L]),
+  construct(DispatchSignRequest, [
+    ProposalRepository,
+    AccountRepository,
+    StateChanges,
+    XamanPort,
+    TokenCipher,
+    PayloadWatches,
+    WithdrawPayloads,
+    Clock,
+    S,
+    L,
+  ]),
+  construct(CreateProposal, [AccountRepository, ProposalRepository, UnitOfWork, LedgerPort, DispatchSignRequest, Clock, S, L]),
+  construct(ProposalQueries, [ProposalRepository]),
+  construct(AccountQueries, [AccountRepository]),
+  construct(RegisterAccount, [AccountRepository, UnitOfWork, LedgerPort, Clock, S]),
+  construct(RefreshAccount, [AccountQueries, UnitOfWork, StateChanges, LedgerPort, WithdrawPayloads, Clock, L]),
+  construct(UpdateSigner, [AccountQueries, UnitOfWork, TokenCipher, Clock]),
+  construct(CheckLedgerDrift, [AccountRepository, RefreshAccount, CloseProposal, L]),
+  construct(ReceiveXamanWebhook, [XamanPort, WebhookReceiptRepository, PayloadSignals, Clock]),
+  construct(PruneWebhookReceipts, [WebhookReceiptRepository, Clock]),
+  construct(IssueApiKey, [ApiKeyRepository, AuditRepository]),
+  construct(AuthenticateApiKey, [ApiKeyRepository, Clock]),
+  construct(RevokeApiKey, [ApiKeyRepository, AuditRepository, Clock]),
+  construct(ApiKeyQueries, [ApiKeyRepository]),
+  construct(AuditQueries, [AuditRepository]),
+];
+
 /**
- * Wires the domain use-cases to their adapters (PostgreSQL, xrpl.Client, xumm-sdk) for the API and
- * the worker alike. Announces the signature-verification crypto backend, loudly if it is a fallback.
+ * The composition root for the API and the worker alike: the domain's use-cases wired to their
+ * adapters (PostgreSQL through @app/persistence, xrpl.Client, xumm-sdk). Announces the
+ * signature-verification crypto backend, loudly if it is a fallback.
  */
 @Module({})
 export class CoordinatorModule {
-  /** `dataSourceName`: the TypeORM data source to use (the worker names its own). */
-  static forRoot(dataSourceName?: string): DynamicModule {
+  /** `dataSourceName`: the process's own database connection name (the worker names its own). */
+  static forRoot(config: AppConfig, dataSourceName?: string): DynamicModule {
+    const adapters: Provider[] = [
+      {
+        provide: LedgerPort,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) =>
+          new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
+      },
+      {
+        provide: XamanPort,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) =>
+          new XamanGateway({
+            apiKey: config.xaman.apiKey,
+            apiSecret: config.xaman.apiSecret,
+            endpoint: config.xaman.endpoint,
+            timeoutMs: config.xaman.requestTimeoutMs,
+            webhookMaxSkewSeconds: config.xaman.webhookMaxSkewSeconds,
+          }),
+      },
+      {
+        provide: TokenCipher,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => new TokenCipher(config.security.tokenEncryptionKey),
+      },
+      { provide: Clock, useClass: SystemClock },
+      { provide: S, inject: [APP_CONFIG], useFactory: coordinatorSettings },
+      {
+        provide: L,
+        useFactory: () => {
+          const logger = new Logger('Coordination');
+          const backend = cryptoBackend();
+          if (backend.fallback) logger.error({ backend }, `SLOW SIGNATURE VERIFICATION: ${backend.description}`);
+          else logger.log({ backend }, `signature verification: ${backend.description}`);
+          return domainLogger(logger);
+        },
+      },
+    ];
+    const persistence = PersistenceModule.forRoot({
+      url: config.database.url,
+      poolSize: config.database.poolSize,
+      name: dataSourceName,
+    });
     return {
       module: CoordinatorModule,
-      providers: [
-        {
-          provide: XrplLedgerGateway,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) =>
-            new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
-        },
-        {
-          provide: XamanGateway,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) =>
-            new XamanGateway({
-              apiKey: config.xaman.apiKey,
-              apiSecret: config.xaman.apiSecret,
-              endpoint: config.xaman.endpoint,
-              timeoutMs: config.xaman.requestTimeoutMs,
-            }),
-        },
-        {
-          provide: TokenCipher,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => new TokenCipher(config.security.tokenEncryptionKey),
-        },
-        {
-          provide: TypeormCoordinatorStore,
-          inject: [getDataSourceToken(dataSourceName)],
-          useFactory: (dataSource: DataSource) => new TypeormCoordinatorStore(dataSource),
-        },
-        {
-          provide: AccountsService,
-          inject: [TypeormCoordinatorStore, XrplLedgerGateway, TokenCipher, APP_CONFIG],
-          useFactory: (
-            store: TypeormCoordinatorStore,
-            ledger: XrplLedgerGateway,
-            cipher: TokenCipher,
-            config: AppConfig,
-          ) => new AccountsService(store, ledger, cipher, coordinatorSettings(config)),
-        },
-        {
-          provide: CoordinationService,
-          inject: [TypeormCoordinatorStore, XrplLedgerGateway, XamanGateway, TokenCipher, APP_CONFIG],
-          useFactory: (
-            store: TypeormCoordinatorStore,
-            ledger: XrplLedgerGateway,
-            xaman: XamanGateway,
-            cipher: TokenCipher,
-            config: AppConfig,
-          ) => {
-            const logger = new Logger('Coordination');
-            const backend = cryptoBackend();
-            if (backend.fallback) {
-              logger.error({ backend }, `SLOW SIGNATURE VERIFICATION: ${backend.description}`);
-            } else {
-              logger.log({ backend }, `signature verification: ${backend.description}`);
-            }
-            return new CoordinationService(
-              store,
-              ledger,
-              xaman,
-              cipher,
-              coordinatorSettings(config),
-              domainLogger(logger),
-            );
-          },
-        },
-        CoordinatorLifecycle,
-      ],
+      imports: [persistence],
+      providers: [...adapters, ...USE_CASES, CoordinatorLifecycle],
       exports: [
-        AccountsService,
-        CoordinationService,
-        XamanGateway,
-        XrplLedgerGateway,
-        TypeormCoordinatorStore,
+        persistence,
+        LedgerPort,
+        XamanPort,
+        Clock,
+        S,
+        ...USE_CASES.map((p) => (p as { provide: unknown }).provide as never),
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type WebhookCheck =
+export type XamanWebhookCheck =
   | { ok: true; timestamp: number }
   | { ok: false; code: 'WEBHOOK_SIGNATURE_INVALID' | 'WEBHOOK_TIMESTAMP_STALE'; message: string };
 
@@ -27,7 +27,7 @@ export function verifyXamanWebhook(input: {
   rawBody: Buffer | undefined;
   nowSeconds: number;
   maxSkewSeconds: number;
-}): WebhookCheck {
+}): XamanWebhookCheck {
   const { timestampHeader, signatureHeader, rawBody } = input;
   if (!timestampHeader || !/^\d{1,12}$/.test(timestampHeader) || !signatureHeader || !rawBody) {
     return {

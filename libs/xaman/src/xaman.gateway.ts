@@ -5,9 +5,12 @@ import {
   CreatedPayloadView,
   CreatePayloadRequest,
   PayloadView,
+  WebhookCheck,
+  WebhookDelivery,
   XamanApiError,
   XamanPort,
 } from '@app/domain';
+import { verifyXamanWebhook } from './webhook-signature';
 
 interface SoftError {
   error?: { code?: number; reference?: string } | boolean;
@@ -105,9 +108,19 @@ export class XamanGateway implements XamanPort {
   private readonly endpoint: string;
 
   private readonly timeoutMs: number;
+  private readonly apiSecret: string;
+  private readonly webhookMaxSkewSeconds: number;
 
-  constructor(options: { apiKey: string; apiSecret: string; endpoint: string; timeoutMs?: number }) {
+  constructor(options: {
+    apiKey: string;
+    apiSecret: string;
+    endpoint: string;
+    timeoutMs?: number;
+    webhookMaxSkewSeconds?: number;
+  }) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.apiSecret = options.apiSecret;
+    this.webhookMaxSkewSeconds = options.webhookMaxSkewSeconds ?? 300;
     this.sdk = new XummSdk(options.apiKey, options.apiSecret);
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     if (!this.sdk.setEndpoint(this.endpoint)) throw new Error(`Invalid Xaman endpoint ${options.endpoint}`);
@@ -199,6 +212,15 @@ export class XamanGateway implements XamanPort {
       );
     }
     return view(raw as RawPayload);
+  }
+
+  verifyWebhook(delivery: WebhookDelivery, now: Date): WebhookCheck {
+    return verifyXamanWebhook({
+      apiSecret: this.apiSecret,
+      ...delivery,
+      nowSeconds: Math.floor(now.getTime() / 1000),
+      maxSkewSeconds: this.webhookMaxSkewSeconds,
+    });
   }
 
   signLinkFor(uuid: string): string {

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { AccountsService, CoordinationService } from '@app/domain';
+import { AccountQueries, RefreshAccount, RegisterAccount, UpdateSigner } from '@app/domain';
 import { NETWORK_NAMES } from '@app/config';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { ApiException } from '../common/api-error.filter';
+import { accountView } from './account.view';
 
 export class RegisterAccountDto {
   @IsString()
@@ -42,48 +43,50 @@ export class UpdateSignerDto {
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(
-    private readonly accounts: AccountsService,
-    private readonly coordination: CoordinationService,
+    private readonly registerAccount: RegisterAccount,
+    private readonly refreshAccount: RefreshAccount,
+    private readonly updateSignerUseCase: UpdateSigner,
+    private readonly queries: AccountQueries,
   ) {}
 
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
   @RequireRole('admin')
-  register(
-    @Body() body: RegisterAccountDto,
-    @CurrentKey() key: AuthenticatedKey,
-    @Req() req: { id?: string },
-  ) {
-    return this.accounts.register(body, actorOf(key, req.id));
+  async register(@Body() body: RegisterAccountDto, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+    const account = await this.registerAccount.execute(body, actorOf(key, req.id));
+    return accountView(await this.queries.get(account.id));
   }
 
   @Get()
   async list() {
-    return { items: await this.accounts.list() };
+    return { items: (await this.queries.list()).map(accountView) };
   }
 
   @Get(':id')
-  get(@UuidParam('id') id: string) {
-    return this.accounts.get(id);
+  async get(@UuidParam('id') id: string) {
+    return accountView(await this.queries.get(id));
   }
 
+  /**
+   * Re-reads the SignerList and signer keys from a validated ledger. A changed SignerList invalidates
+   * the proposals prepared under it; a changed key does not (keys are checked live).
+   */
   @Post(':id/refresh')
   @HttpCode(200)
   @RequireRole('admin')
-  async refresh(
-    @UuidParam('id') id: string,
-    @CurrentKey() key: AuthenticatedKey,
-    @Req() req: { id?: string },
-  ) {
-    const refreshed = await this.accounts.refresh(id, actorOf(key, req.id));
-    await this.coordination.withdrawPayloads(refreshed.invalidatedProposalIds);
-    return refreshed;
+  async refresh(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+    const refreshed = await this.refreshAccount.execute(id, actorOf(key, req.id));
+    return {
+      ...accountView(await this.queries.get(id)),
+      changed: refreshed.changed,
+      invalidatedProposalIds: refreshed.invalidatedProposalIds,
+    };
   }
 
   /** A signer's label and Xaman user_token (stored encrypted; never returned). */
   @Put(':id/signers/:address')
   @RequireRole('admin')
-  updateSigner(
+  async updateSigner(
     @UuidParam('id') id: string,
     @Param('address') address: string,
     @Body() body: UpdateSignerDto,
@@ -95,6 +98,7 @@ export class AccountsController {
         fields: [{ field: 'label' }, { field: 'userToken' }],
       });
     }
-    return this.accounts.updateSigner(id, address, body, actorOf(key, req.id));
+    await this.updateSignerUseCase.execute(id, address, body, actorOf(key, req.id));
+    return accountView(await this.queries.get(id));
   }
 }

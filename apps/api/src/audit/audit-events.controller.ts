@@ -1,22 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AuditQueries } from '@app/domain';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiException } from '../common/api-error.filter';
-import { AuditEventsReader } from './audit-events.reader';
+import { decodeAuditCursor, encodeAuditCursor } from './audit-event-cursor';
 import { ListAuditEventsQuery } from './list-audit-events.query';
 
 /** The audit trail: every change and who caused it, newest first. */
 @Controller('v1/audit-events')
 @RequireRole('admin')
 export class AuditEventsController {
-  private readonly reader: AuditEventsReader;
-
-  constructor(dataSource: DataSource) {
-    this.reader = new AuditEventsReader(dataSource);
-  }
+  constructor(private readonly audit: AuditQueries) {}
 
   @Get()
-  list(@Query() query: ListAuditEventsQuery) {
+  async list(@Query() query: ListAuditEventsQuery) {
     let since: Date | undefined;
     if (query.since !== undefined) {
       since = new Date(query.since);
@@ -26,13 +22,30 @@ export class AuditEventsController {
         });
       }
     }
-    return this.reader.list({
+    const limit = query.limit ?? 50;
+    const rows = await this.audit.list({
       entityType: query.entityType,
       entityId: query.entityId,
       action: query.action,
       since,
-      cursor: query.cursor,
-      limit: query.limit ?? 50,
+      beforeId: query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor),
+      limit: limit + 1,
     });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((event) => ({
+        id: event.id,
+        occurredAt: event.occurredAt.toISOString(),
+        actorType: event.actorType,
+        actorId: event.actorId,
+        action: event.action,
+        entityType: event.entityType,
+        entityId: event.entityId,
+        requestId: event.requestId,
+        details: event.details,
+      })),
+      nextCursor: rows.length > limit && last ? encodeAuditCursor(last.id) : null,
+    };
   }
 }

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
-import { ApiKeyRole, ApiKeyStore } from '@app/persistence';
+import { ApiKeyRole, AuthenticateApiKey } from '@app/domain';
 import { ApiException } from '../common/api-error.filter';
 import { AuthenticatedKey, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 
@@ -11,14 +10,10 @@ const RANK: Record<ApiKeyRole, number> = { viewer: 1, proposer: 2, admin: 3 };
 /** Global guard: every route needs `Authorization: Bearer <api key>` unless marked @Public(). */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly store: ApiKeyStore;
-
   constructor(
     private readonly reflector: Reflector,
-    dataSource: DataSource,
-  ) {
-    this.store = new ApiKeyStore(dataSource);
-  }
+    private readonly authenticate: AuthenticateApiKey,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -30,7 +25,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!match?.[1]) {
       throw new ApiException('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
     }
-    const key = await this.store.authenticate(match[1]);
+    const key = await this.authenticate.execute(match[1]);
     if (!key) throw new ApiException('UNAUTHENTICATED', 'The API key is unknown or revoked.');
 
     const required = this.reflector.getAllAndOverride<ApiKeyRole>(REQUIRED_ROLE, targets) ?? 'viewer';

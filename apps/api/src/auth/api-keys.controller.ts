@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { API_KEY_ROLES, ApiKeyEntity, ApiKeyRole, ApiKeyStore } from '@app/persistence';
-import { ApiException } from '../common/api-error.filter';
-import { AuditLog } from '@app/persistence';
+import { API_KEY_ROLES, ApiKeyQueries, ApiKeyRecord, ApiKeyRole, IssueApiKey, RevokeApiKey } from '@app/domain';
+import { actorOf } from '../common/actor';
+import { UuidParam } from '../common/params';
 import { AuthenticatedKey, RequireRole } from './auth.decorators';
 import { CurrentKey } from './current-key.decorator';
 
@@ -17,70 +16,42 @@ export class CreateApiKeyDto {
   role!: ApiKeyRole;
 }
 
-function present(entity: ApiKeyEntity) {
+function present(key: ApiKeyRecord) {
   return {
-    id: entity.id,
-    name: entity.name,
-    role: entity.role,
-    prefix: `msc_${entity.keyPrefix}_`,
-    createdAt: entity.createdAt,
-    lastUsedAt: entity.lastUsedAt,
-    revokedAt: entity.revokedAt,
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    prefix: `msc_${key.keyPrefix}_`,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt,
   };
 }
 
 @Controller('v1/api-keys')
 @RequireRole('admin')
 export class ApiKeysController {
-  private readonly store: ApiKeyStore;
-
   constructor(
-    dataSource: DataSource,
-    private readonly audit: AuditLog,
-  ) {
-    this.store = new ApiKeyStore(dataSource);
-  }
+    private readonly issue: IssueApiKey,
+    private readonly revokeKey: RevokeApiKey,
+    private readonly queries: ApiKeyQueries,
+  ) {}
 
   /** Issues a key. The secret is in this answer only; it is stored hashed. */
   @Post()
-  async create(@Body() body: CreateApiKeyDto, @CurrentKey() caller: AuthenticatedKey) {
-    const issued = await this.store.issue(body.name.trim(), body.role, caller.id);
-    await this.audit.record(
-      { actorType: 'api_key', actorId: caller.id },
-      'api_key.created',
-      'api_key',
-      issued.entity.id,
-      {
-        role: body.role,
-      },
-    );
-    return { ...present(issued.entity), key: issued.key };
+  async create(@Body() body: CreateApiKeyDto, @CurrentKey() caller: AuthenticatedKey, @Req() req: { id?: string }) {
+    const issued = await this.issue.execute({ name: body.name.trim(), role: body.role }, actorOf(caller, req.id));
+    return { ...present(issued.record), key: issued.key };
   }
 
   @Get()
   async list() {
-    return { items: (await this.store.list()).map(present) };
+    return { items: (await this.queries.list()).map(present) };
   }
 
   @Delete(':id')
   @HttpCode(200)
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentKey() caller: AuthenticatedKey) {
-    if (id === caller.id) {
-      throw new ApiException('API_KEY_SELF_REVOKE', 'A key cannot revoke itself; use another admin key.');
-    }
-    const revoked = await this.store.revoke(id);
-    if (!revoked) {
-      const existing = await this.store.findById(id);
-      if (!existing) throw new ApiException('API_KEY_NOT_FOUND', `No API key ${id}.`);
-      throw new ApiException('API_KEY_ALREADY_REVOKED', `API key ${id} is already revoked.`);
-    }
-    await this.audit.record(
-      { actorType: 'api_key', actorId: caller.id },
-      'api_key.revoked',
-      'api_key',
-      id,
-      {},
-    );
-    return present((await this.store.findById(id))!);
+  async revoke(@UuidParam('id') id: string, @CurrentKey() caller: AuthenticatedKey, @Req() req: { id?: string }) {
+    return present(await this.revokeKey.execute(id, actorOf(caller, req.id)));
   }
 }

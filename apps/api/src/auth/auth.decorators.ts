@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApiKeyRole } from '@app/persistence';
+import type { ApiKeyRole } from '@app/domain';
 
 export const PUBLIC_ROUTE = 'auth:public';
 export const REQUIRED_ROLE = 'auth:role';

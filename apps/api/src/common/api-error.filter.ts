@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { DomainError } from '@app/domain';
-import { DEFAULT_DOMAIN_ERROR_STATUS, ERROR_STATUS, HTTP_STATUS_CODE } from './error-status.table';
+import { DomainError, ErrorCode, isUpstreamError, UpstreamError } from '@app/domain';
+import { databaseUnavailable } from '@app/persistence';
+import { ERROR_STATUS, HTTP_STATUS_CODE, RETRY_AFTER_SECONDS } from './error-status.table';
 
 export interface ApiErrorBody {
   statusCode: number;
@@ -30,11 +31,11 @@ function requestIdOf(request: Request & { id?: string | number }, response: Resp
 /** Carries a stable code through Nest's HttpException machinery (guards, pipes). */
 export class ApiException extends HttpException {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
-    super(message, ERROR_STATUS[code] ?? HttpStatus.BAD_REQUEST);
+    super(message, ERROR_STATUS[code]);
   }
 }
 
@@ -51,17 +52,32 @@ export class ApiErrorFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string | number }>();
     const response = http.getResponse<Response>();
     const requestId = requestIdOf(request, response);
-    const body = this.toBody(exception, requestId);
-    if (body.statusCode >= 500) {
+    const upstream = isUpstreamError(exception) ? exception : databaseUnavailable(exception);
+    const body = upstream ? this.upstreamBody(upstream, requestId) : this.toBody(exception, requestId);
+    if (upstream?.retryable && !response.headersSent) {
+      // Retryable: Xaman redelivers a webhook, a client retries after this many seconds.
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      this.logger.warn({ code: upstream.code, err: upstream.cause ?? upstream, requestId }, 'upstream unavailable');
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, errorId: body.details, requestId }, 'unhandled error');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
 
+  private upstreamBody(error: UpstreamError, requestId: string): ApiErrorBody {
+    const statusCode = error.retryable ? HttpStatus.SERVICE_UNAVAILABLE : ERROR_STATUS[error.code];
+    const messages: Record<UpstreamError['service'], string> = {
+      database: 'The database is unavailable; retry later.',
+      xrpl: 'The XRPL server is unavailable; retry later.',
+      xaman: error.retryable ? 'Xaman is unavailable; retry later.' : `Xaman refused the request: ${error.message}`,
+    };
+    return { statusCode, code: error.code, message: messages[error.service], requestId };
+  }
+
   private toBody(exception: unknown, requestId: string): ApiErrorBody {
     if (exception instanceof DomainError) {
       return {
-        statusCode: ERROR_STATUS[exception.code] ?? DEFAULT_DOMAIN_ERROR_STATUS,
+        statusCode: ERROR_STATUS[exception.code],
         code: exception.code,
         message: exception.message,
         requestId,
@@ -75,20 +91,6 @@ export class ApiErrorFilter implements ExceptionFilter {
         message: exception.message,
         requestId,
         ...(exception.details !== undefined ? { details: exception.details } : {}),
-      };
-    }
-    // Adapter errors with a known code (XRPL_UNAVAILABLE, XAMAN_API_ERROR): the upstream is down.
-    const coded = exception as { code?: unknown; message?: unknown };
-    if (
-      exception instanceof Error &&
-      typeof coded.code === 'string' &&
-      ERROR_STATUS[coded.code] !== undefined
-    ) {
-      return {
-        statusCode: ERROR_STATUS[coded.code]!,
-        code: coded.code,
-        message: exception.message,
-        requestId,
       };
     }
     if (exception instanceof HttpException) {

@@ -2,12 +2,14 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from 
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { CoordinationService, PROPOSAL_STATES, ProposalState } from '@app/domain';
+import { CloseProposal, CreateProposal, PROPOSAL_STATES, ProposalQueries, ProposalState } from '@app/domain';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
+import { decodeProposalCursor, encodeProposalCursor } from './proposal-cursor';
+import { proposalView } from './proposal.view';
 
 export class CreateProposalDto {
   @IsUUID()
@@ -56,7 +58,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @Controller('v1/proposals')
 export class ProposalsController {
-  constructor(private readonly coordination: CoordinationService) {}
+  constructor(
+    private readonly createProposal: CreateProposal,
+    private readonly closing: CloseProposal,
+    private readonly queries: ProposalQueries,
+  ) {}
 
   /**
    * Prepares the transaction and sends a sign request to every signer. With an Idempotency-Key, a
@@ -72,44 +78,43 @@ export class ProposalsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiException(
-        'VALIDATION_FAILED',
-        'Idempotency-Key must be 1 to 200 visible ASCII characters.',
-        {
-          fields: [{ field: 'Idempotency-Key' }],
-        },
-      );
+      throw new ApiException('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', {
+        fields: [{ field: 'Idempotency-Key' }],
+      });
     }
-    const { proposal, replayed } = await this.coordination.createProposal(
-      body,
-      actorOf(key, req.id),
-      idempotencyKey ?? null,
-    );
+    const { proposalId, replayed } = await this.createProposal.execute({
+      ...body,
+      idempotencyKey: idempotencyKey ?? null,
+      actor: actorOf(key, req.id),
+    });
     res.status(replayed ? 200 : 201);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return proposal;
+    return proposalView(await this.queries.get(proposalId));
   }
 
   @Get()
-  list(@Query() query: ListProposalsQuery) {
-    return this.coordination.list({
-      state: query.state,
-      accountId: query.accountId,
-      cursor: query.cursor,
-      limit: query.limit ?? 20,
-    });
+  async list(@Query() query: ListProposalsQuery) {
+    const limit = query.limit ?? 20;
+    const after = query.cursor === undefined ? undefined : decodeProposalCursor(query.cursor);
+    const page = await this.queries.list({ state: query.state, accountId: query.accountId, after, limit });
+    const last = page.items[page.items.length - 1]?.proposal;
+    return {
+      items: page.items.map(proposalView),
+      nextCursor: page.more && last ? encodeProposalCursor(last) : null,
+    };
   }
 
   @Get(':id')
-  get(@UuidParam('id') id: string) {
-    return this.coordination.view(id);
+  async get(@UuidParam('id') id: string) {
+    return proposalView(await this.queries.get(id));
   }
 
   /** Cancels a collecting proposal and every unopened sign request; reports those Xaman would not cancel. */
   @Post(':id/cancel')
   @HttpCode(200)
   @RequireRole('proposer')
-  cancel(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
-    return this.coordination.cancel(id, actorOf(key, req.id));
+  async cancel(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+    const { payloads } = await this.closing.cancel(id, actorOf(key, req.id));
+    return { proposal: proposalView(await this.queries.get(id)), payloads };
   }
 }

@@ -1,0 +1,106 @@
+import { ProposalState, ProposalWithDetails, SignatureRequestRecord } from '@app/domain';
+
+/** What `GET /v1/proposals/:id` answers: the prepared transaction, progress by weight, each signer. */
+export interface ProposalView {
+  id: string;
+  accountId: string;
+  state: ProposalState;
+  transactionType: string;
+  preparedTx: Record<string, unknown>;
+  fee: string;
+  sequence: number;
+  ticketSequence: number | null;
+  lastLedgerSequence: number;
+  deadline: Date;
+  instruction: string | null;
+  quorum: { required: number; collectedWeight: number; reached: boolean; maxSignatures: number };
+  signers: {
+    address: string;
+    weight: number;
+    state: string;
+    pushed: boolean | null;
+    signLink: string | null;
+    qrPng: string | null;
+    payloadUuid: string | null;
+    signatureCounted: boolean;
+    refusalCode: string | null;
+    refusalReason: string | null;
+    resolvedAt: Date | null;
+  }[];
+  hash: string | null;
+  submission: { attempts: number; lastResult: string | null; submittedAt: Date | null };
+  result: {
+    transactionResult: string | null;
+    ledgerIndex: number | null;
+    hash: string | null;
+    deliveredAmount: unknown;
+    reason: string | null;
+  };
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+export function proposalView({ proposal, requests, signatures }: ProposalWithDetails): ProposalView {
+  const snapshot = proposal.signerListSnapshot;
+  const counted = new Set(signatures.map((s) => s.signerAddress));
+  const collectedWeight = snapshot.entries
+    .filter((e) => counted.has(e.account))
+    .reduce((sum, e) => sum + e.weight, 0);
+  const latest = new Map<string, SignatureRequestRecord>();
+  for (const request of requests) {
+    const seen = latest.get(request.signerAddress);
+    if (!seen || request.attempt > seen.attempt) latest.set(request.signerAddress, request);
+  }
+  return {
+    id: proposal.id,
+    accountId: proposal.accountId,
+    state: proposal.state,
+    transactionType: proposal.transactionType,
+    preparedTx: proposal.preparedTx,
+    fee: String(proposal.feeDrops),
+    sequence: proposal.sequence,
+    ticketSequence: proposal.ticketSequence,
+    lastLedgerSequence: proposal.lastLedgerSequence,
+    deadline: proposal.deadline,
+    instruction: proposal.instruction,
+    quorum: {
+      required: snapshot.quorum,
+      collectedWeight,
+      reached: collectedWeight >= snapshot.quorum,
+      maxSignatures: proposal.maxSignatures,
+    },
+    signers: snapshot.entries.map((entry) => {
+      const request = latest.get(entry.account);
+      return {
+        address: entry.account,
+        weight: entry.weight,
+        state: request?.state ?? 'none',
+        pushed: request?.pushed ?? null,
+        signLink: request?.signLink ?? null,
+        qrPng: request?.qrPng ?? null,
+        payloadUuid: request?.xamanPayloadUuid ?? null,
+        signatureCounted: counted.has(entry.account),
+        refusalCode: request?.refusalCode ?? null,
+        refusalReason: request?.refusalDetail ?? null,
+        resolvedAt: request?.resolvedAt ?? null,
+      };
+    }),
+    hash: proposal.combinedHash,
+    submission: {
+      attempts: proposal.submitAttempts,
+      lastResult: proposal.lastSubmitResult,
+      submittedAt: proposal.submittedAt,
+    },
+    result: {
+      transactionResult: proposal.resultCode,
+      ledgerIndex: proposal.resultLedgerIndex,
+      hash: proposal.resultHash,
+      deliveredAmount: proposal.deliveredAmount,
+      reason: proposal.finalReason,
+    },
+    createdAt: proposal.createdAt,
+    updatedAt: proposal.updatedAt,
+    closedAt: proposal.closedAt,
+  };
+}

@@ -1,0 +1,20 @@
+import { DispatchSignRequestsJob } from './dispatch-sign-requests.job';
+import { ExpireProposalsJob } from './expire-proposals.job';
+import { FollowSubmissionsJob } from './follow-submissions.job';
+import { LedgerDriftJob } from './ledger-drift.job';
+import { PollPayloadsJob } from './poll-payloads.job';
+import { PruneWebhookReceiptsJob } from './prune-webhook-receipts.job';
+import { RecoverCombinesJob } from './recover-combines.job';
+import { WithdrawPayloadsJob } from './withdraw-payloads.job';
+
+/** The worker's jobs: the one list. Each file is one job `{ name, intervalMs, run }`. */
+export const WORKER_JOBS = [
+  DispatchSignRequestsJob,
+  PollPayloadsJob,
+  ExpireProposalsJob,
+  WithdrawPayloadsJob,
+  RecoverCombinesJob,
+  FollowSubmissionsJob,
+  LedgerDriftJob,
+  PruneWebhookReceiptsJob,
+] as const;
