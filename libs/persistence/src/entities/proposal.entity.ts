@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ProposalState } from '@app/domain';
+import type { ProposalState, SignerListSnapshot } from '../domain-contracts';
 import { bigintNumber, nullableBigintNumber } from './transformers';
 
 @Entity('proposals')
@@ -18,11 +18,7 @@ export class ProposalEntity {
   @Column('integer', { name: 'max_signatures' }) maxSignatures!: number;
   @Column('bigint', { name: 'last_ledger_sequence', transformer: bigintNumber }) lastLedgerSequence!: number;
   @Column('integer', { name: 'signer_quorum' }) signerQuorum!: number;
-  @Column('jsonb', { name: 'signer_list_snapshot' }) signerListSnapshot!: {
-    quorum: number;
-    entries: { account: string; weight: number }[];
-    ledgerIndex: number;
-  };
+  @Column('jsonb', { name: 'signer_list_snapshot' }) signerListSnapshot!: SignerListSnapshot;
   @Column('timestamptz') deadline!: Date;
   @Column('text', { nullable: true }) instruction!: string | null;
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
@@ -35,6 +31,13 @@ export class ProposalEntity {
   @Column('timestamptz', { name: 'submitted_at', nullable: true }) submittedAt!: Date | null;
   @Column('bigint', { name: 'submitted_ledger_index', nullable: true, transformer: nullableBigintNumber })
   submittedLedgerIndex!: number | null;
+  @Column('timestamptz', { name: 'last_submitted_at', nullable: true }) lastSubmittedAt!: Date | null;
+  @Column('bigint', {
+    name: 'last_submitted_ledger_index',
+    nullable: true,
+    transformer: nullableBigintNumber,
+  })
+  lastSubmittedLedgerIndex!: number | null;
   @Column('text', { name: 'result_code', nullable: true }) resultCode!: string | null;
   @Column('bigint', { name: 'result_ledger_index', nullable: true, transformer: nullableBigintNumber })
   resultLedgerIndex!: number | null;

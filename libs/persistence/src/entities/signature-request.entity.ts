@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { RequestState } from '@app/domain';
+import type { RequestState } from '../domain-contracts';
 
 @Entity('signature_requests')
 export class SignatureRequestEntity {

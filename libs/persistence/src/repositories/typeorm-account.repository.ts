@@ -1,0 +1,111 @@
+import { EntityManager } from 'typeorm';
+import {
+  AccountRecord,
+  AccountRepository,
+  NewAccount,
+  NewSigner,
+  SignerListSnapshotUpdate,
+  SignerPatch,
+  SignerRecord,
+} from '../domain-contracts';
+import { AccountEntity, SignerEntity } from '../entities';
+import { atomically, columns, hydrate } from './typeorm-support';
+
+/** Columns a SignerList snapshot refreshes on a signer already known (labels and enrolment are kept). */
+const SNAPSHOT_SIGNER_COLUMNS = [
+  'weight',
+  'funded',
+  'master_disabled',
+  'regular_key',
+  'key_facts_ledger_index',
+  'in_signer_list',
+  'updated_at',
+];
+
+/** The AccountRepository port on PostgreSQL, bound to one EntityManager (see TypeormProposalRepository). */
+export class TypeormAccountRepository extends AccountRepository {
+  constructor(private readonly manager: EntityManager) {
+    super();
+  }
+
+  /** ON CONFLICT DO NOTHING on (network, address): a duplicate gives null and leaves a transaction usable. */
+  insert(account: NewAccount, signers: NewSigner[], readAt: Date): Promise<AccountRecord | null> {
+    return atomically(this.manager, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AccountEntity)
+        .values({ ...account, signerListReadAt: readAt })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      const inserted = (result.raw as { id: string }[])[0];
+      if (!inserted) return null;
+      if (signers.length > 0) {
+        await manager
+          .getRepository(SignerEntity)
+          .insert(signers.map((s) => ({ ...s, accountId: inserted.id, inSignerList: true })));
+      }
+      return manager.getRepository(AccountEntity).findOneOrFail({ where: { id: inserted.id } });
+    });
+  }
+
+  find(id: string): Promise<AccountRecord | null> {
+    return this.manager.getRepository(AccountEntity).findOne({ where: { id } });
+  }
+
+  list(): Promise<AccountRecord[]> {
+    return this.manager.getRepository(AccountEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  signersOf(accountId: string): Promise<SignerRecord[]> {
+    return this.manager.getRepository(SignerEntity).find({ where: { accountId }, order: { address: 'ASC' } });
+  }
+
+  replaceSnapshot(accountId: string, snapshot: SignerListSnapshotUpdate, readAt: Date): Promise<void> {
+    return atomically(this.manager, async (manager) => {
+      const { signers, ...accountPatch } = snapshot;
+      await manager
+        .createQueryBuilder()
+        .update(AccountEntity)
+        .set(columns<AccountEntity>({ ...accountPatch, signerListReadAt: readAt, updatedAt: () => 'now()' }))
+        .where('id = :accountId', { accountId })
+        .execute();
+      await manager
+        .createQueryBuilder()
+        .update(SignerEntity)
+        .set({ inSignerList: false, updatedAt: () => 'now()' })
+        .where('account_id = :accountId AND in_signer_list', { accountId })
+        .execute();
+      if (signers.length === 0) return;
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SignerEntity)
+        .values(signers.map((s) => ({ ...s, accountId, inSignerList: true })))
+        .orUpdate(SNAPSHOT_SIGNER_COLUMNS, ['account_id', 'address'])
+        .execute();
+    });
+  }
+
+  async updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(SignerEntity)
+      .set(columns<SignerEntity>({ ...patch, updatedAt: () => 'now()' }))
+      .where('id = :signerId', { signerId })
+      .returning('*')
+      .execute();
+    const row = (result.raw as Record<string, unknown>[])[0];
+    if (!row) throw new Error(`Signer ${signerId} does not exist.`);
+    return hydrate(this.manager, SignerEntity, row);
+  }
+
+  /** SELECT ... FOR UPDATE: the row lock lasts until the surrounding transaction ends. */
+  async lockForAllocation(accountId: string): Promise<void> {
+    if (!this.manager.queryRunner?.isTransactionActive) {
+      throw new Error('lockForAllocation outside a unit of work would release the lock at once.');
+    }
+    await this.manager.query(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [accountId]);
+  }
+}

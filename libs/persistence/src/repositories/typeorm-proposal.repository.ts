@@ -1,0 +1,376 @@
+import { Brackets, EntityManager, In, IsNull, LessThan } from 'typeorm';
+import {
+  InsertProposalResult,
+  isOpenProposalState,
+  NewProposal,
+  NewSignature,
+  NewSignatureRequest,
+  OPEN_PROPOSAL_STATES,
+  ProposalListFilter,
+  ProposalPatch,
+  ProposalRecord,
+  ProposalRepository,
+  ProposalState,
+  RequestPatch,
+  RequestState,
+  SignatureRecord,
+  SignatureRequestRecord,
+} from '../domain-contracts';
+import { ProposalEntity, SignatureEntity, SignatureRequestEntity } from '../entities';
+import { appliedOnce, atomically, columns, hydrate, returningRows } from './typeorm-support';
+
+/** Live requests: a payload that may still be resolved, or is about to be sent. */
+const LIVE_REQUEST_STATES_SQL = `('queued', 'created', 'opened')`;
+
+/**
+ * The ProposalRepository port on PostgreSQL. Bound to one EntityManager: the data source's (each call
+ * on its own) or a unit of work's transaction. Every state change is a conditional UPDATE that names
+ * the states it may leave and applies to exactly one row or to none.
+ */
+export class TypeormProposalRepository extends ProposalRepository {
+  constructor(private readonly manager: EntityManager) {
+    super();
+  }
+
+  private get proposals() {
+    return this.manager.getRepository(ProposalEntity);
+  }
+
+  private get requests() {
+    return this.manager.getRepository(SignatureRequestEntity);
+  }
+
+  findByIdempotencyKey(createdBy: string | null, key: string): Promise<ProposalRecord | null> {
+    return this.proposals.findOne({
+      where: { createdBy: createdBy === null ? IsNull() : createdBy, idempotencyKey: key },
+    });
+  }
+
+  async heldNumbers(accountId: string): Promise<{ sequences: number[]; tickets: number[] }> {
+    const rows = await this.proposals.find({
+      where: { accountId, state: In([...OPEN_PROPOSAL_STATES]) },
+      select: { sequence: true, ticketSequence: true },
+      order: { sequence: 'ASC', ticketSequence: 'ASC' },
+    });
+    return {
+      sequences: rows.filter((r) => r.ticketSequence === null).map((r) => r.sequence),
+      tickets: rows.flatMap((r) => (r.ticketSequence === null ? [] : [r.ticketSequence])),
+    };
+  }
+
+  /**
+   * INSERT ... ON CONFLICT DO NOTHING: a conflict never raises, so a surrounding transaction stays
+   * usable. Which constraint stopped it is read back: the same (creator, Idempotency-Key) means
+   * `idempotency_key`, anything else is the open Sequence/Ticket index (`number`).
+   */
+  insert(
+    proposal: NewProposal,
+    requests: NewSignatureRequest[],
+    leaseUntil: Date,
+  ): Promise<InsertProposalResult> {
+    return atomically(this.manager, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ProposalEntity)
+        .values(columns<ProposalEntity>({ ...proposal, state: 'collecting' }))
+        .orIgnore()
+        .returning('id')
+        .execute();
+      const inserted = (result.raw as { id: string }[])[0];
+      if (!inserted) {
+        return { inserted: false, conflict: await this.conflictOf(manager, proposal) };
+      }
+      if (requests.length > 0) {
+        await manager.getRepository(SignatureRequestEntity).insert(
+          requests.map((r) => ({
+            ...r,
+            proposalId: inserted.id,
+            attempt: 1,
+            state: 'queued' as const,
+            nextAttemptAt: leaseUntil,
+          })),
+        );
+      }
+      const stored = await manager
+        .getRepository(ProposalEntity)
+        .findOneOrFail({ where: { id: inserted.id } });
+      return { inserted: true, proposal: stored };
+    });
+  }
+
+  private async conflictOf(
+    manager: EntityManager,
+    proposal: NewProposal,
+  ): Promise<'idempotency_key' | 'number'> {
+    if (proposal.createdBy === null || proposal.idempotencyKey === null) return 'number';
+    // The unique index is (created_by, idempotency_key): only a non-null creator can collide on it.
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM proposals WHERE created_by = $1 AND idempotency_key = $2`,
+      [proposal.createdBy, proposal.idempotencyKey],
+    );
+    return rows.length > 0 ? 'idempotency_key' : 'number';
+  }
+
+  find(id: string): Promise<ProposalRecord | null> {
+    return this.proposals.findOne({ where: { id } });
+  }
+
+  list(filter: ProposalListFilter): Promise<ProposalRecord[]> {
+    const query = this.proposals
+      .createQueryBuilder('p')
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(filter.limit);
+    if (filter.state) query.andWhere('p.state = :state', { state: filter.state });
+    if (filter.accountId) query.andWhere('p.account_id = :accountId', { accountId: filter.accountId });
+    const after = filter.after;
+    if (after) {
+      query.andWhere(
+        new Brackets((q) =>
+          q.where('(p.created_at, p.id) < (:afterTime, :afterId)', {
+            afterTime: after.createdAt,
+            afterId: after.id,
+          }),
+        ),
+      );
+    }
+    return query.getMany();
+  }
+
+  requestsOf(proposalId: string): Promise<SignatureRequestRecord[]> {
+    return this.requests.find({ where: { proposalId }, order: { signerAddress: 'ASC', attempt: 'ASC' } });
+  }
+
+  signaturesOf(proposalId: string): Promise<SignatureRecord[]> {
+    return this.manager
+      .getRepository(SignatureEntity)
+      .find({ where: { proposalId }, order: { createdAt: 'ASC', signerAddress: 'ASC' } });
+  }
+
+  /**
+   * The one shape of every proposal write: UPDATE ... SET `values` (plus `updated_at`, unless given)
+   * WHERE id = :id AND `condition`; true when exactly that row changed.
+   */
+  private async updateProposalIf(
+    id: string,
+    condition: string,
+    parameters: Record<string, unknown>,
+    values: object,
+  ): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(ProposalEntity)
+      .set(columns<ProposalEntity>({ updatedAt: () => 'now()', ...values }))
+      .where(`id = :id AND ${condition}`, { ...parameters, id })
+      .execute();
+    return appliedOnce(result);
+  }
+
+  /**
+   * `closed_at` follows the target state whatever the patch says, so the schema's
+   * `proposals_closed_states_have_closed_at` always holds: NULL for an open state, else the patch's
+   * `closedAt` or the current time.
+   */
+  async transition(
+    id: string,
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<boolean> {
+    if (from.length === 0) return false;
+    const closedAt = isOpenProposalState(to) ? null : (patch.closedAt ?? (() => 'now()'));
+    return this.updateProposalIf(
+      id,
+      'state IN (:...from)',
+      { from: [...from] },
+      { ...patch, state: to, closedAt },
+    );
+  }
+
+  async patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean> {
+    if (states.length === 0) return false;
+    return this.updateProposalIf(id, 'state IN (:...states)', { states: [...states] }, patch);
+  }
+
+  claimSubmission(id: string, seenAttempts: number, patch: ProposalPatch): Promise<boolean> {
+    return this.updateProposalIf(
+      id,
+      `state = 'submitted' AND submit_attempts = :seenAttempts`,
+      { seenAttempts },
+      { ...patch, submitAttempts: () => 'submit_attempts + 1' },
+    );
+  }
+
+  recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean> {
+    return this.updateProposalIf(
+      id,
+      `state = 'submitted' AND submit_attempts = :attempt`,
+      { attempt },
+      { lastSubmitResult: result },
+    );
+  }
+
+  /** Re-claiming marks the proposal as touched at `now`, so a second reclaimer sees it fresh. */
+  reclaimCombine(id: string, staleBefore: Date, now: Date): Promise<boolean> {
+    return this.updateProposalIf(
+      id,
+      `state = 'quorum_reached' AND combined_blob IS NULL AND updated_at < :staleBefore`,
+      { staleBefore },
+      { updatedAt: now },
+    );
+  }
+
+  findRequest(id: string): Promise<SignatureRequestRecord | null> {
+    return this.requests.findOne({ where: { id } });
+  }
+
+  findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null> {
+    return this.requests.findOne({ where: { xamanPayloadUuid: payloadUuid } });
+  }
+
+  /**
+   * A queued request is free when its lease (`next_attempt_at`) has passed at `now`, or it has none;
+   * `first` also takes a request never dispatched yet (the creator, inside its initial lease).
+   */
+  async claimRequestForDispatch(
+    id: string,
+    now: Date,
+    leaseUntil: Date,
+    first: boolean,
+  ): Promise<SignatureRequestRecord | null> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests
+         SET create_attempts = create_attempts + 1, next_attempt_at = $3, updated_at = now()
+       WHERE id = $1 AND state = 'queued'
+         AND ((create_attempts = 0 AND $4::boolean) OR next_attempt_at IS NULL OR next_attempt_at <= $2)
+       RETURNING *`,
+      [id, now, leaseUntil, first],
+    );
+    const row = rows[0];
+    return row ? hydrate(this.manager, SignatureRequestEntity, row) : null;
+  }
+
+  async transitionRequest(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    patch: RequestPatch,
+  ): Promise<boolean> {
+    if (from.length === 0) return false;
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(SignatureRequestEntity)
+      .set(columns<SignatureRequestEntity>({ ...patch, state: to, updatedAt: () => 'now()' }))
+      .where('id = :id AND state IN (:...from)', { id, from: [...from] })
+      .execute();
+    return appliedOnce(result);
+  }
+
+  /** The request moves to `signed` and the signature is stored (once per signer and proposal), or neither. */
+  recordSignature(
+    request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,
+    from: readonly RequestState[],
+    patch: RequestPatch,
+    signature: NewSignature,
+  ): Promise<boolean> {
+    if (from.length === 0) return Promise.resolve(false);
+    return atomically(this.manager, async (manager) => {
+      const moved = await manager
+        .createQueryBuilder()
+        .update(SignatureRequestEntity)
+        .set(columns<SignatureRequestEntity>({ ...patch, state: 'signed', updatedAt: () => 'now()' }))
+        .where('id = :id AND state IN (:...from)', { id: request.id, from: [...from] })
+        .execute();
+      if (!appliedOnce(moved)) return false;
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SignatureEntity)
+        .values({ ...signature, proposalId: request.proposalId, signatureRequestId: request.id })
+        .orIgnore()
+        .execute();
+      return true;
+    });
+  }
+
+  async removeSignature(proposalId: string, signerAddress: string): Promise<void> {
+    await this.manager.getRepository(SignatureEntity).delete({ proposalId, signerAddress });
+  }
+
+  async touchRequest(id: string, at: Date): Promise<void> {
+    await this.requests.update({ id }, { updatedAt: at });
+  }
+
+  async dueQueuedRequests(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.manager.query<{ id: string }[]>(
+      `SELECT id FROM signature_requests
+       WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+       ORDER BY next_attempt_at ASC NULLS FIRST, id
+       LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]> {
+    return this.requests.find({
+      where: { state: In(['created', 'opened']), updatedAt: LessThan(before) },
+      order: { updatedAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** Served by the partial index `signature_requests_live`, joined to each request's proposal. */
+  async requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]> {
+    const rows = await this.manager.query<Record<string, unknown>[]>(
+      `SELECT r.* FROM signature_requests r
+       JOIN proposals p ON p.id = r.proposal_id
+       WHERE r.state IN ${LIVE_REQUEST_STATES_SQL}
+         AND p.state <> 'collecting'
+         AND (r.state = 'queued' OR r.next_attempt_at IS NULL OR r.next_attempt_at <= $1)
+       ORDER BY r.next_attempt_at ASC NULLS FIRST, r.id
+       LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => hydrate(this.manager, SignatureRequestEntity, row));
+  }
+
+  /** Collecting proposals past their deadline or their LastLedgerSequence, earliest deadline first. */
+  dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]> {
+    return this.proposals
+      .createQueryBuilder('p')
+      .where(`p.state = 'collecting'`)
+      .andWhere('(p.deadline < :now OR p.last_ledger_sequence < :validated)', {
+        now,
+        validated: validatedLedgerIndex,
+      })
+      .orderBy('p.deadline', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  inStates(states: readonly ProposalState[], limit: number, accountId?: string): Promise<ProposalRecord[]> {
+    if (states.length === 0) return Promise.resolve([]);
+    return this.proposals.find({
+      where: { state: In([...states]), ...(accountId ? { accountId } : {}) },
+      order: { updatedAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async awaitingCombine(limit: number): Promise<string[]> {
+    const rows = await this.manager.query<{ id: string }[]>(
+      `SELECT p.id FROM proposals p JOIN signatures s ON s.proposal_id = p.id
+       WHERE p.state = 'collecting'
+       GROUP BY p.id, p.signer_quorum
+       HAVING sum(s.weight) >= p.signer_quorum
+       ORDER BY min(p.updated_at), p.id
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}
