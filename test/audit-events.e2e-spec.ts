@@ -63,6 +63,7 @@ describe('GET /v1/audit-events: the audit trail of a payout', () => {
       'signature.accepted',
       'signature.accepted',
       'proposal.quorum_reached',
+      'proposal.combined',
       'proposal.submitted',
       'proposal.succeeded',
     ]);
@@ -103,7 +104,8 @@ describe('GET /v1/audit-events: the audit trail of a payout', () => {
         .map((e: any) => e.details.signer)
         .sort(),
     ).toEqual([...signers].sort());
-    expect(oldestFirst[5].details).toMatchObject({ from: ['submitted'] });
+    expect(oldestFirst[4].details).toMatchObject({ hash: expect.stringMatching(/^[0-9A-F]{64}$/) });
+    expect(oldestFirst[6].details).toMatchObject({ from: ['submitted'] });
   });
 
   it('filters by action and by time', async () => {
@@ -151,9 +153,9 @@ describe('GET /v1/audit-events: the audit trail of a payout', () => {
     expect(top >= BigInt(before.items[0].id)).toBe(true);
     expect(walked).toEqual(after.filter((e: any) => BigInt(e.id) <= top));
 
-    // The same with a filter: the proposal's six events two at a time.
+    // The same with a filter: the proposal's seven events two at a time.
     const proposalPages = await allPages(env, `entityType=proposal&entityId=${proposalId}&limit=2`);
-    expect(proposalPages.map((p) => p.length)).toEqual([2, 2, 2]);
+    expect(proposalPages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
     expect(
       proposalPages
         .flat()
@@ -164,6 +166,7 @@ describe('GET /v1/audit-events: the audit trail of a payout', () => {
       'signature.accepted',
       'signature.accepted',
       'proposal.quorum_reached',
+      'proposal.combined',
       'proposal.submitted',
       'proposal.succeeded',
     ]);

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { multisign, Wallet } from 'xrpl';
-import { PayloadWatches } from '@app/domain';
+import { PayloadWatches, ProposalRepository } from '@app/domain';
 import { verifySignerBlob } from '@app/multisign';
-import { TypeormCoordinatorStore } from '@app/persistence';
 import { applySingleSigned, GENESIS } from '@app/sandbox';
 import { createApiApp } from '../apps/api/src/api.app';
 import { createWorkerApp } from '../apps/worker/src/worker.app';
@@ -186,9 +185,9 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     const signer = setup.signers[0]!;
     const uuid = created.signers.find((s: any) => s.address === signer.address).payloadUuid;
     // What a process did before it died: it verified and stored the signature, and never combined.
-    const store = env.api.get(TypeormCoordinatorStore);
+    const store = env.api.get(ProposalRepository);
     const request = (await store.findRequestByPayload(uuid))!;
-    const proposal = (await store.findProposal(created.id))!;
+    const proposal = (await store.find(created.id))!;
     const blob = Wallet.fromSeed(signer.seed).sign(created.preparedTx, true).tx_blob;
     const prepared = {
       txJson: proposal.preparedTx,
@@ -212,7 +211,7 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     const stored = await store.recordSignature(
       request,
       ['created', 'opened'],
-      { hex: blob, txid: null },
+      { blobHex: blob, blobTxid: null, resolvedAt: new Date() },
       {
         signerAddress: signer.address,
         signingPubKey: verdict.signature.signingPubKey,
@@ -220,7 +219,6 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
         keyType: verdict.signature.keyType,
         weight: verdict.signature.weight,
       },
-      { type: 'system', id: null },
     );
     expect(stored).toBe(true);
     const done = await env.waitForProposal(created.id, (p) => p.state === 'succeeded', 20_000);
@@ -228,7 +226,7 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     expect(env.ledger.getBalance(destination)).toBe(3_000_000n);
   }, 40_000);
 
-  it('an incoming payment that happens to carry our Sequence number never supersedes a submitted proposal', async () => {
+  it('an incoming payment that carries our Sequence number never supersedes a dropped submission, which is resubmitted and settles', async () => {
     const setup = await env.setUp({ quorum: 1, signers: [{ weight: 1 }] });
     const accountId = await env.register(setup);
     const created = await env.propose(accountId, '1000000');
@@ -252,10 +250,13 @@ describe('coordination flow: exactly once, in any order, after any crash', () =>
     });
     const history = env.ledger.findTransactions(GENESIS.address, created.sequence);
     expect(history).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 2_000)); // several ledger closes, each triggering a follow-up
-    const after = (await env.call('GET', `/v1/proposals/${created.id}`)).body;
-    expect(after.state).toBe('submitted');
-    expect(env.ledger.getAccount(setup.account.address)!.Sequence).toBe(created.sequence);
+    // The dropped transaction is resubmitted (reliable submission) and settles as ours: the other
+    // account's transaction with the same Sequence never supersedes it.
+    const after = await env.waitForProposal(created.id, (p) => p.state !== 'submitted', 20_000);
+    expect(after.state).toBe('succeeded');
+    expect(after.result.transactionResult).toBe('tesSUCCESS');
+    expect(after.submission.attempts).toBeGreaterThan(1);
+    expect(env.ledger.findTransactions(setup.account.address, created.sequence)).toHaveLength(1);
   }, 60_000);
 
   it('concurrent retries with one Idempotency-Key all answer the same proposal', async () => {

@@ -35,12 +35,9 @@ export async function seedDemo(sandboxes: RunningSandboxes, api: INestApplicatio
     SYSTEM,
   );
   for (const signer of setup.signers) {
-    await api.get(UpdateSigner).execute(
-      registered.id,
-      signer.address,
-      { userToken: signer.userToken, label: 'demo signer' },
-      SYSTEM,
-    );
+    await api
+      .get(UpdateSigner)
+      .execute(registered.id, signer.address, { userToken: signer.userToken, label: 'demo signer' }, SYSTEM);
   }
   return {
     accountId: registered.id,

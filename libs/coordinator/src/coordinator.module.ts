@@ -1,4 +1,12 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   AccountQueries,
@@ -155,14 +163,31 @@ const USE_CASES: Provider[] = [
     S,
     L,
   ]),
-  construct(CreateProposal, [AccountRepository, ProposalRepository, UnitOfWork, LedgerPort, DispatchSignRequest, Clock, S, L]),
+  construct(CreateProposal, [
+    AccountRepository,
+    ProposalRepository,
+    UnitOfWork,
+    LedgerPort,
+    DispatchSignRequest,
+    Clock,
+    S,
+    L,
+  ]),
   construct(ProposalQueries, [ProposalRepository]),
   construct(AccountQueries, [AccountRepository]),
   construct(RegisterAccount, [AccountRepository, UnitOfWork, LedgerPort, Clock, S]),
-  construct(RefreshAccount, [AccountQueries, UnitOfWork, StateChanges, LedgerPort, WithdrawPayloads, Clock, L]),
+  construct(RefreshAccount, [
+    AccountQueries,
+    UnitOfWork,
+    StateChanges,
+    LedgerPort,
+    WithdrawPayloads,
+    Clock,
+    L,
+  ]),
   construct(UpdateSigner, [AccountQueries, UnitOfWork, TokenCipher, Clock]),
   construct(CheckLedgerDrift, [AccountRepository, RefreshAccount, CloseProposal, L]),
-  construct(ReceiveXamanWebhook, [XamanPort, WebhookReceiptRepository, PayloadSignals, Clock]),
+  construct(ReceiveXamanWebhook, [XamanPort, WebhookReceiptRepository, PayloadSignals, Clock, L]),
   construct(PruneWebhookReceipts, [WebhookReceiptRepository, Clock]),
   construct(IssueApiKey, [ApiKeyRepository, AuditRepository]),
   construct(AuthenticateApiKey, [ApiKeyRepository, Clock]),
@@ -211,7 +236,8 @@ export class CoordinatorModule {
         useFactory: () => {
           const logger = new Logger('Coordination');
           const backend = cryptoBackend();
-          if (backend.fallback) logger.error({ backend }, `SLOW SIGNATURE VERIFICATION: ${backend.description}`);
+          if (backend.fallback)
+            logger.error({ backend }, `SLOW SIGNATURE VERIFICATION: ${backend.description}`);
           else logger.log({ backend }, `signature verification: ${backend.description}`);
           return domainLogger(logger);
         },

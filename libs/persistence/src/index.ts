@@ -3,3 +3,4 @@ export * from './database-unavailable';
 export * from './entities';
 export * from './persistence.module';
 export * from './repositories';
+export * from './api-key-tools';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   AccountRepository,
@@ -19,6 +19,14 @@ import {
   TypeormUnitOfWork,
   TypeormWebhookReceiptRepository,
 } from './repositories';
+import { buildDataSourceOptions } from './data-source-options';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  /** The process's own connection name (the worker names its own, so both can share one process). */
+  name?: string;
+}
 
 /** Each domain port (its abstract class is the injection token) and how to build its adapter. */
 const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSource) => unknown][] = [
@@ -32,19 +40,20 @@ const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSo
 ];
 
 /**
- * The domain's persistence ports on the TypeORM data source named `dataSourceName` (the default one
- * when omitted), which the importing app registers with `TypeOrmModule.forRoot`.
+ * The database of a process: its TypeORM data source (from the migrations' schema, never
+ * synchronised) and the domain's persistence ports on it. The only module that builds a DataSource.
  */
 @Module({})
 export class PersistenceModule {
-  static forRoot(dataSourceName?: string): DynamicModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
     const providers: Provider[] = ADAPTERS.map(([token, build]) => ({
       provide: token,
       useFactory: build,
-      inject: [getDataSourceToken(dataSourceName)],
+      inject: [getDataSourceToken(options.name)],
     }));
     return {
       module: PersistenceModule,
+      imports: [TypeOrmModule.forRoot(buildDataSourceOptions(options.url, options.poolSize, options.name))],
       providers,
       exports: ADAPTERS.map(([token]) => token),
     };

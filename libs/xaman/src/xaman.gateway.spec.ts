@@ -37,7 +37,7 @@ describe('XamanGateway against a platform that never answers', () => {
   ])('%s fails as retryable after the timeout instead of hanging', async (action, call) => {
     const started = Date.now();
     await expect(call()).rejects.toMatchObject({
-      code: 'XAMAN_API_ERROR',
+      code: 'XAMAN_UNAVAILABLE',
       retryable: true,
       message: expect.stringContaining(action),
     });

@@ -52,7 +52,11 @@ export class AccountsController {
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
   @RequireRole('admin')
-  async register(@Body() body: RegisterAccountDto, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+  async register(
+    @Body() body: RegisterAccountDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
     const account = await this.registerAccount.execute(body, actorOf(key, req.id));
     return accountView(await this.queries.get(account.id));
   }
@@ -74,7 +78,11 @@ export class AccountsController {
   @Post(':id/refresh')
   @HttpCode(200)
   @RequireRole('admin')
-  async refresh(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+  async refresh(
+    @UuidParam('id') id: string,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
     const refreshed = await this.refreshAccount.execute(id, actorOf(key, req.id));
     return {
       ...accountView(await this.queries.get(id)),

@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
-import { API_KEY_ROLES, ApiKeyQueries, ApiKeyRecord, ApiKeyRole, IssueApiKey, RevokeApiKey } from '@app/domain';
+import {
+  API_KEY_ROLES,
+  ApiKeyQueries,
+  ApiKeyRecord,
+  ApiKeyRole,
+  IssueApiKey,
+  RevokeApiKey,
+} from '@app/domain';
 import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { AuthenticatedKey, RequireRole } from './auth.decorators';
@@ -39,8 +46,15 @@ export class ApiKeysController {
 
   /** Issues a key. The secret is in this answer only; it is stored hashed. */
   @Post()
-  async create(@Body() body: CreateApiKeyDto, @CurrentKey() caller: AuthenticatedKey, @Req() req: { id?: string }) {
-    const issued = await this.issue.execute({ name: body.name.trim(), role: body.role }, actorOf(caller, req.id));
+  async create(
+    @Body() body: CreateApiKeyDto,
+    @CurrentKey() caller: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    const issued = await this.issue.execute(
+      { name: body.name.trim(), role: body.role },
+      actorOf(caller, req.id),
+    );
     return { ...present(issued.record), key: issued.key };
   }
 
@@ -51,7 +65,11 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(200)
-  async revoke(@UuidParam('id') id: string, @CurrentKey() caller: AuthenticatedKey, @Req() req: { id?: string }) {
+  async revoke(
+    @UuidParam('id') id: string,
+    @CurrentKey() caller: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
     return present(await this.revokeKey.execute(id, actorOf(caller, req.id)));
   }
 }

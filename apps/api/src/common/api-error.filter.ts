@@ -57,7 +57,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (upstream?.retryable && !response.headersSent) {
       // Retryable: Xaman redelivers a webhook, a client retries after this many seconds.
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      this.logger.warn({ code: upstream.code, err: upstream.cause ?? upstream, requestId }, 'upstream unavailable');
+      this.logger.warn(
+        { code: upstream.code, err: upstream.cause ?? upstream, requestId },
+        'upstream unavailable',
+      );
     } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, errorId: body.details, requestId }, 'unhandled error');
     }
@@ -69,7 +72,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     const messages: Record<UpstreamError['service'], string> = {
       database: 'The database is unavailable; retry later.',
       xrpl: 'The XRPL server is unavailable; retry later.',
-      xaman: error.retryable ? 'Xaman is unavailable; retry later.' : `Xaman refused the request: ${error.message}`,
+      xaman: error.retryable
+        ? 'Xaman is unavailable; retry later.'
+        : `Xaman refused the request: ${error.message}`,
     };
     return { statusCode, code: error.code, message: messages[error.service], requestId };
   }

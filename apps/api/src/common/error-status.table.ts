@@ -59,7 +59,10 @@ const MULTISIGN_STATUS = Object.fromEntries(
   MULTISIGN_CODES.map((code) => [code, HttpStatus.UNPROCESSABLE_ENTITY]),
 ) as Record<(typeof MULTISIGN_CODES)[number], HttpStatus>;
 
-export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = { ...MULTISIGN_STATUS, ...SERVICE_STATUS };
+export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
+  ...MULTISIGN_STATUS,
+  ...SERVICE_STATUS,
+};
 
 /** Seconds a client should wait before retrying after an upstream failure (503). */
 export const RETRY_AFTER_SECONDS = 5;

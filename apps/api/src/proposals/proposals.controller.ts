@@ -78,9 +78,13 @@ export class ProposalsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiException('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', {
-        fields: [{ field: 'Idempotency-Key' }],
-      });
+      throw new ApiException(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1 to 200 visible ASCII characters.',
+        {
+          fields: [{ field: 'Idempotency-Key' }],
+        },
+      );
     }
     const { proposalId, replayed } = await this.createProposal.execute({
       ...body,
@@ -113,7 +117,11 @@ export class ProposalsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @RequireRole('proposer')
-  async cancel(@UuidParam('id') id: string, @CurrentKey() key: AuthenticatedKey, @Req() req: { id?: string }) {
+  async cancel(
+    @UuidParam('id') id: string,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
     const { payloads } = await this.closing.cancel(id, actorOf(key, req.id));
     return { proposal: proposalView(await this.queries.get(id)), payloads };
   }

@@ -155,12 +155,20 @@ export class CreateProposal {
     return this.uow.run(async (tx) => {
       // One allocation at a time per account: each creation sees the numbers the others took.
       await tx.accounts.lockForAllocation(account.id);
+      // A concurrent retry with the same Idempotency-Key may have stored its proposal while we waited.
+      if (
+        command.idempotencyKey !== null &&
+        (await tx.proposals.findByIdempotencyKey(command.actor.id, command.idempotencyKey))
+      ) {
+        return null;
+      }
       const held = await tx.proposals.heldNumbers(account.id);
       const number = allocateNumber(command.txjson, facts.sequence ?? 0, tickets, held);
       const template = { ...command.txjson };
-      if (typeof number === 'number')
-        delete template.Sequence; // allocateNumber checked it is the current one
-      else delete template.TicketSequence;
+      // allocateNumber checked a named Sequence is the current one; a Sequence 0 without a Ticket stays
+      // in the template for prepare to refuse.
+      if (typeof number !== 'number') delete template.TicketSequence;
+      else if (template.Sequence !== 0) delete template.Sequence;
       let prepared: PreparedTransaction;
       try {
         prepared = prepare(template, {

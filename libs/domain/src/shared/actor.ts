@@ -9,3 +9,5 @@ export interface Actor {
 export const WORKER_ACTOR: Actor = Object.freeze({ type: 'worker', id: null });
 /** Xaman, reporting a payload's resolution (webhook, socket or poll). */
 export const XAMAN_ACTOR: Actor = Object.freeze({ type: 'xaman', id: null });
+/** An operator at the machine (`npm run api-key`, `npm start`'s first key). */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ type: 'system', id: null });

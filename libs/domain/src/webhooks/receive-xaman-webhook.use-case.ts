@@ -3,6 +3,7 @@ import { WebhookReceiptRepository } from '../ports/webhook-receipt.repository';
 import { WebhookDelivery, XamanPort } from '../ports/xaman.port';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
 import { PayloadSignals } from '../proposals/payload-signals';
 import { ResolveOutcome } from '../proposals/resolve-payload.use-case';
 
@@ -26,11 +27,15 @@ export class ReceiveXamanWebhook {
     private readonly receipts: WebhookReceiptRepository,
     private readonly signals: PayloadSignals,
     private readonly clock: Clock,
+    private readonly log: DomainLogger,
   ) {}
 
   async execute(webhook: XamanWebhook, actor: Actor): Promise<{ received: true; outcome: ResolveOutcome }> {
     const check = this.xaman.verifyWebhook(webhook, this.clock.now());
-    if (!check.ok) throw new DomainError(check.code, check.message);
+    if (!check.ok) {
+      this.log.warn('webhook refused', { code: check.code });
+      throw new DomainError(check.code, check.message);
+    }
     const payloadUuid = (webhook.body as { meta?: { payload_uuidv4?: unknown } } | undefined)?.meta
       ?.payload_uuidv4;
     if (typeof payloadUuid !== 'string' || !UUID.test(payloadUuid)) {
@@ -45,7 +50,10 @@ export class ReceiveXamanWebhook {
       requestTimestamp: check.timestamp,
       attempt: Number.isInteger(attempt) && attempt >= 0 && attempt <= 1000 ? attempt : null,
     });
-    if (!fresh) throw new DomainError('WEBHOOK_REPLAYED', 'This exact webhook was already received.');
+    if (!fresh) {
+      this.log.warn('webhook refused', { code: 'WEBHOOK_REPLAYED', payloadUuid });
+      throw new DomainError('WEBHOOK_REPLAYED', 'This exact webhook was already received.');
+    }
     const outcome = await this.signals.signal(payloadUuid.toLowerCase(), 'webhook', actor);
     return { received: true, outcome };
   }
