@@ -68,3 +68,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A PostgreSQL outage of one database, without touching the shared server: new connections are
+ * refused (ALLOW_CONNECTIONS false) and every open one is terminated. The returned function ends it.
+ */
+export async function cutOffDatabase(url: string): Promise<() => Promise<void>> {
+  const name = new URL(url).pathname.slice(1);
+  await withAdminClient(async (client) => {
+    await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [name],
+    );
+  });
+  return () =>
+    withAdminClient(async (client) => {
+      await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    });
+}

@@ -18,8 +18,17 @@ import { createWorkerApp } from '../../apps/worker/src/worker.app';
 import { callJson } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
+/** One `submit` the ledger sandbox answered (from its log line `submit <hash> <type> -> <result>`). */
+export interface LedgerSubmission {
+  hash: string;
+  transactionType: string;
+  result: string;
+}
+
 export interface FlowEnv {
   ledger: LedgerSandbox;
+  /** Every submit the ledger sandbox answered, in order (dropped submits are not in it). */
+  submissions: LedgerSubmission[];
   xaman: XamanSandbox;
   db: TestDatabase;
   api: INestApplication;
@@ -69,9 +78,17 @@ export async function waitUntil<T>(
  * PostgreSQL, xumm-sdk and xrpl.Client. Webhooks from the Xaman sandbox reach the API.
  */
 export async function startFlow(
-  options: { worker?: boolean; env?: Record<string, string> } = {},
+  options: { worker?: boolean; env?: Record<string, string>; ledgerCloseIntervalMs?: number } = {},
 ): Promise<FlowEnv> {
-  const ledger = await startLedgerSandbox({ port: 0, closeIntervalMs: 250 });
+  const submissions: LedgerSubmission[] = [];
+  const ledger = await startLedgerSandbox({
+    port: 0,
+    closeIntervalMs: options.ledgerCloseIntervalMs ?? 250,
+    log: (line) => {
+      const submit = /^submit ([0-9A-F]{64}) (\S+) -> (\S+)$/.exec(line);
+      if (submit) submissions.push({ hash: submit[1]!, transactionType: submit[2]!, result: submit[3]! });
+    },
+  });
   const xaman = await startXamanSandbox({
     port: 0,
     apiKey: SANDBOX_XAMAN_API_KEY,
@@ -108,6 +125,7 @@ export async function startFlow(
 
   const env: FlowEnv = {
     ledger,
+    submissions,
     xaman,
     db,
     api,
@@ -205,4 +223,45 @@ export function sandboxAction(
 /** A plain XRP payment template to a fresh destination. */
 export function payment(destination: string, drops: string): Record<string, unknown> {
   return { TransactionType: 'Payment', Destination: destination, Amount: drops };
+}
+
+/**
+ * More API and worker processes of the same deployment (same database, same sandboxes), as Nest apps
+ * of their own with their own pools, as test/flow-concurrency does.
+ */
+export async function startPeers(
+  env: FlowEnv,
+  counts: { apis: number; workers: number },
+): Promise<{
+  apis: INestApplication[];
+  urls: string[];
+  workers: INestApplicationContext[];
+  close(): Promise<void>;
+}> {
+  const apis: INestApplication[] = [];
+  const urls: string[] = [];
+  const workers: INestApplicationContext[] = [];
+  for (let i = 0; i < counts.apis; i++) {
+    const api = await createApiApp(env.config);
+    await api.listen(0, '127.0.0.1');
+    apis.push(api);
+    urls.push(await api.getUrl());
+  }
+  for (let i = 0; i < counts.workers; i++) workers.push(await createWorkerApp(env.config));
+  return {
+    apis,
+    urls,
+    workers,
+    async close() {
+      for (const worker of workers) await worker.close();
+      for (const api of apis) await api.close();
+    },
+  };
+}
+
+/** Counts the submits of each hash the ledger sandbox answered. */
+export function submitCounts(env: FlowEnv): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of env.submissions) counts.set(s.hash, (counts.get(s.hash) ?? 0) + 1);
+  return counts;
 }
