@@ -80,7 +80,8 @@ export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
     resubmitMaxGapLedgers: 32,
     combineLeaseMs: 30_000,
     pollIntervalMs: config.xaman.pollIntervalMs,
-    withdrawRetryMs: 30_000,
+    // A payload that could not be withdrawn is tried again at the polling pace.
+    withdrawRetryMs: config.xaman.pollIntervalMs,
     webhookMaxSkewSeconds: config.xaman.webhookMaxSkewSeconds,
   };
 }

@@ -28,6 +28,8 @@ const OUTAGE_MESSAGES = [
   /Client has encountered a connection error and is not queryable/i,
   /Client was closed and is not queryable/i,
   /Cannot use a pool after calling end on the pool/i,
+  // 55000 with this text: the database refuses connections (ALLOW_CONNECTIONS false, maintenance).
+  /is not currently accepting connections/i,
 ];
 
 function isOutage(error: object): boolean {
