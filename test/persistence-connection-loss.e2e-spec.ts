@@ -95,7 +95,20 @@ describe('connection loss (real PostgreSQL)', () => {
     expect(await transaction).toBe('DATABASE_UNAVAILABLE');
     expect(reported.every((e) => databaseUnavailable(e) !== null)).toBe(true);
 
-    await expect(ds.query('SELECT 2 AS ok')).resolves.toEqual([{ ok: 2 }]);
+    // A client whose query was killed goes back to the pool until its socket closes, so a query issued
+    // at once may still meet a dead connection: it fails as DATABASE_UNAVAILABLE (retryable), at most
+    // once per pooled connection, and a retry gets a fresh one.
+    const outcomes: unknown[] = [];
+    while (outcomes.length <= 4 && outcomes.at(-1) !== 'answered') {
+      outcomes.push(
+        await ds.query('SELECT 2 AS ok').then(
+          () => 'answered',
+          (error: unknown) => databaseUnavailable(error)?.code ?? error,
+        ),
+      );
+    }
+    expect(outcomes.at(-1)).toBe('answered');
+    expect(outcomes.slice(0, -1)).toEqual(Array(outcomes.length - 1).fill('DATABASE_UNAVAILABLE'));
     await expect(new TypeormUnitOfWork(ds).run((tx) => tx.audit.list({ limit: 1 }))).resolves.toEqual([]);
   });
 
