@@ -160,6 +160,50 @@ describe('migrations (real PostgreSQL)', () => {
     });
   });
 
+  it('AddSubmissionTracking: up adds the columns (backfilled) and indexes, down removes exactly them', async () => {
+    const columns = async (): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT column_name FROM information_schema.columns
+           WHERE table_name = 'proposals' AND column_name LIKE 'last_submitted%' ORDER BY 1`,
+        )
+      ).map((r: { column_name: string }) => r.column_name);
+    const indexes = async (): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT indexname FROM pg_indexes
+           WHERE indexname IN ('signature_requests_live', 'proposals_collecting_by_last_ledger') ORDER BY 1`,
+        )
+      ).map((r: { indexname: string }) => r.indexname);
+    expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
+    expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
+
+    await ds.undoLastMigration();
+    expect(await columns()).toEqual([]);
+    expect(await indexes()).toEqual([]);
+    // A proposal submitted before the migration keeps its first submission as its latest one.
+    const [{ id: accountId }] = await ds.query(
+      `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+       VALUES ('sandbox', 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', 1, 10, now()) RETURNING id`,
+    );
+    const [{ id: proposalId }] = await ds.query(
+      `INSERT INTO proposals (account_id, state, transaction_type, tx_template, prepared_tx, prepared_tx_hex,
+         sequence, fee_drops, max_signatures, last_ledger_sequence, signer_quorum, signer_list_snapshot, deadline,
+         combined_blob, combined_hash, submitted_at, submitted_ledger_index)
+       VALUES ($1, 'submitted', 'Payment', '{}', '{}', '12', 900, 30, 1, 100, 1, '{}', now(),
+         '12', $2, '2030-01-01T00:00:00Z', 77) RETURNING id`,
+      [accountId, 'A'.repeat(64)],
+    );
+    expect(await ds.runMigrations()).toHaveLength(1);
+    const [row] = await ds.query(
+      `SELECT last_submitted_at, last_submitted_ledger_index::int AS ledger FROM proposals WHERE id = $1`,
+      [proposalId],
+    );
+    expect(row).toEqual({ last_submitted_at: new Date('2030-01-01T00:00:00Z'), ledger: 77 });
+    expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
+    expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
+  });
+
   it('revert cleanly, one by one, to an empty schema', async () => {
     while (Number((await ds.query(`SELECT count(*)::int AS n FROM schema_migrations`))[0].n) > 0) {
       await ds.undoLastMigration();

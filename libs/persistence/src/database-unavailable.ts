@@ -20,7 +20,10 @@ const OUTAGE_SYSTEM_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Messages of pg, pg-pool and TypeORM for a lost, closed or unobtainable connection. */
+/**
+ * Messages of pg, pg-pool and TypeORM for a lost, closed or unobtainable connection (TypeORM's
+ * "not yet established": the data source is not initialized yet, or already destroyed at shutdown).
+ */
 const OUTAGE_MESSAGES = [
   /^Connection terminated/i,
   /timeout exceeded when trying to connect/i,
@@ -28,6 +31,7 @@ const OUTAGE_MESSAGES = [
   /Client has encountered a connection error and is not queryable/i,
   /Client was closed and is not queryable/i,
   /Cannot use a pool after calling end on the pool/i,
+  /connection is not yet established/i,
   // 55000 with this text: the database refuses connections (ALLOW_CONNECTIONS false, maintenance).
   /is not currently accepting connections/i,
 ];
