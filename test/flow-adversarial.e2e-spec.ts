@@ -176,7 +176,12 @@ describe('coordination flow: nothing is trusted (REST API + both sandboxes + Pos
     );
     expect(afterOne.state).toBe('collecting'); // 2 of the remaining 2 can still sign
     expect((await reject(env, b.payloadUuid)).status).toBe(200);
-    const rejected = await env.waitForProposal(created.body.id, (p) => p.state === 'rejected');
+    // The state changes first; the payloads are withdrawn right after (durably, by the worker if need be).
+    const rejected = await env.waitForProposal(
+      created.body.id,
+      (p) =>
+        p.state === 'rejected' && p.signers.find((s: any) => s.address === c.address).state !== 'created',
+    );
     expect(rejected.result.reason).toMatch(/quorum can no longer be reached/);
     const third = rejected.signers.find((s: any) => s.address === c.address);
     expect(third.state).toBe('cancelled');
