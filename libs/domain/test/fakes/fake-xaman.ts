@@ -47,7 +47,7 @@ export class FakeXaman extends XamanPort {
   readonly getPayloadCalls: string[] = [];
   /** Errors for the next getPayload calls. */
   readonly getErrors: Error[] = [];
-  /** While set, getPayload waits for it (lets a test keep a resolution in flight). */
+  /** While set, getPayload answers only once it resolves (lets a test keep a resolution in flight). */
   getGate: Promise<void> | null = null;
   readonly cancelCalls: string[] = [];
   /** Results (or errors) for the next cancelPayload calls, then Xaman's own rules apply. */
@@ -86,12 +86,14 @@ export class FakeXaman extends XamanPort {
 
   async getPayload(uuid: string): Promise<PayloadView> {
     this.getPayloadCalls.push(uuid);
-    if (this.getGate) await this.getGate;
+    // The answer is the payload as it was when asked; a gate only delays its arrival.
     const error = this.getErrors.shift();
-    if (error) throw error;
     const payload = this.payloads.get(uuid);
-    if (!payload) throw xamanErrors.notFound();
-    return structuredClone(payload);
+    const answer = payload ? structuredClone(payload) : null;
+    if (this.getGate) await this.getGate;
+    if (error) throw error;
+    if (!answer) throw xamanErrors.notFound();
+    return answer;
   }
 
   async getPayloadByIdentifier(identifier: string): Promise<PayloadView | null> {
