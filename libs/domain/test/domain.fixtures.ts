@@ -3,9 +3,11 @@
  * register a multisig account, propose, and have signers sign real multisig blobs at Xaman.
  */
 import { Transaction, Wallet } from 'xrpl';
+import { combine, selectSignatures, verifySignerBlob } from '@app/multisign';
+import { preparedOf, signerListOf } from '../src/proposals/prepared';
 import { ProposalRecord, SignatureRequestRecord } from '../src/records';
-import { Actor } from '../src/shared/actor';
-import { Domain } from './fakes';
+import { Actor, XAMAN_ACTOR } from '../src/shared/actor';
+import { buildDomain, Domain } from './fakes';
 
 /** The multisig account (secp256k1). */
 export const treasury = Wallet.fromSeed('ssPstTqs7hTWXzDFr88Um9fZDeNUK');
@@ -126,4 +128,59 @@ export async function signAtXaman(
 export async function signs(d: Domain, proposal: ProposalRecord, wallet: Wallet, signAs?: string) {
   const uuid = await signAtXaman(d, proposal, wallet, signAs);
   return d.signals.signal(uuid, 'webhook');
+}
+
+/** A registered treasury (see registerTreasury) with one collecting proposal. */
+export async function collectingProposal(setup: TreasurySetup = {}) {
+  const d = buildDomain();
+  const account = await registerTreasury(d, setup);
+  const proposal = await propose(d, account.id);
+  return { d, account, proposal };
+}
+
+/**
+ * The signer's real blob, verified and stored as a counted signature, WITHOUT the combine that
+ * follows a signature in the live flow (as if the process died right after storing it).
+ */
+export async function storeSignature(d: Domain, proposal: ProposalRecord, wallet: Wallet): Promise<void> {
+  const request = await requestOf(d, proposal.id, wallet.classicAddress);
+  const verdict = verifySignerBlob(preparedOf(proposal), blobFor(proposal, wallet), wallet.classicAddress, {
+    signerList: signerListOf(proposal.signerListSnapshot),
+    signerFacts: { funded: true, masterDisabled: false, regularKey: null },
+  });
+  if (!verdict.ok) throw new Error(verdict.message);
+  const { account, signingPubKey, txnSignature, keyType, weight } = verdict.signature;
+  const stored = await d.changes.signatureAccepted(
+    request,
+    { blobHex: blobFor(proposal, wallet) },
+    { signerAddress: account, signingPubKey, txnSignature, keyType, weight },
+    XAMAN_ACTOR,
+  );
+  if (!stored) throw new Error('signature not stored');
+}
+
+/** The blob the service would combine from these signers' stored signatures. */
+export async function combinedFrom(d: Domain, proposal: ProposalRecord, wallets: Wallet[]) {
+  const list = signerListOf(proposal.signerListSnapshot);
+  const signatures = wallets.map((wallet) => {
+    const verdict = verifySignerBlob(preparedOf(proposal), blobFor(proposal, wallet), wallet.classicAddress, {
+      signerList: list,
+      signerFacts: { funded: true, masterDisabled: false, regularKey: null },
+    });
+    if (!verdict.ok) throw new Error(verdict.message);
+    return verdict.signature;
+  });
+  const chosen = selectSignatures(signatures, list, wallets.length);
+  if (!chosen) throw new Error('no quorum');
+  return combine(preparedOf(proposal), chosen);
+}
+
+/** A proposal signed by alice and bob, combined and submitted (the ledger answered tesSUCCESS). */
+export async function submittedProposal(setup: TreasurySetup = {}) {
+  const { d, account, proposal } = await collectingProposal(setup);
+  await signs(d, proposal, alice);
+  await signs(d, proposal, bob);
+  const submitted = await proposalOf(d, proposal.id);
+  if (submitted.state !== 'submitted') throw new Error(`proposal is ${submitted.state}`);
+  return { d, account, proposal: submitted };
 }

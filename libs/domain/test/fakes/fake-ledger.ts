@@ -43,8 +43,8 @@ export class FakeLedger extends LedgerPort {
   readonly accounts = new Map<string, LedgerAccount & { ledgerIndex: number }>();
   /** Every blob submitted, in order. */
   readonly submitted: string[] = [];
-  /** Results of the next submissions, first in first out; then `defaultSubmit`. */
-  readonly submitResults: SubmitOutcome[] = [];
+  /** Results of the next submissions (an Error: the call fails), first in first out; then `defaultSubmit`. */
+  readonly submitResults: (SubmitOutcome | Error)[] = [];
   defaultSubmit: SubmitOutcome = outcome('tesSUCCESS');
   readonly transactions = new Map<string, TransactionLookup>();
   readonly history: (AccountTransaction & { account: string })[] = [];
@@ -134,7 +134,9 @@ export class FakeLedger extends LedgerPort {
   async submit(blob: string): Promise<SubmitOutcome> {
     this.checkUp();
     this.submitted.push(blob);
-    return this.submitResults.shift() ?? this.defaultSubmit;
+    const scripted = this.submitResults.shift();
+    if (scripted instanceof Error) throw scripted;
+    return scripted ?? this.defaultSubmit;
   }
 
   async transaction(hash: string): Promise<TransactionLookup> {
