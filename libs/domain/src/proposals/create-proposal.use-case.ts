@@ -155,7 +155,8 @@ export class CreateProposal {
     return this.uow.run(async (tx) => {
       // One allocation at a time per account: each creation sees the numbers the others took.
       await tx.accounts.lockForAllocation(account.id);
-      // A concurrent retry with the same Idempotency-Key may have stored its proposal while we waited.
+      // A concurrent request with the same Idempotency-Key may have stored its proposal while this
+      // one waited for the lock: its number is held now, so allocating would refuse instead of replaying.
       if (
         command.idempotencyKey !== null &&
         (await tx.proposals.findByIdempotencyKey(command.actor.id, command.idempotencyKey))

@@ -1,0 +1,89 @@
+import { buildDomain, Domain } from '../../test/fakes';
+import {
+  alice,
+  payloadOf,
+  propose,
+  registerTreasury,
+  requestOf,
+  signAtXaman,
+} from '../../test/domain.fixtures';
+import { ProposalRecord } from '../records';
+
+/** Lets the promise callbacks queued so far run (no time passes). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('PayloadSignals', () => {
+  let d: Domain;
+  let proposal: ProposalRecord;
+
+  beforeEach(async () => {
+    d = buildDomain();
+    const account = await registerTreasury(d);
+    proposal = await propose(d, account.id);
+  });
+
+  const fetchesOf = (uuid: string) => d.xaman.getPayloadCalls.filter((u) => u === uuid).length;
+
+  it('turns a webhook, a socket "resolved" and a poll for the same payload into one fetch and one signature', async () => {
+    const uuid = await signAtXaman(d, proposal, alice);
+    const webhook = d.signals.signal(uuid, 'webhook');
+    d.xaman.fire(uuid, 'resolved');
+    const poll = d.signals.signal(uuid, 'poll');
+    expect(await Promise.all([webhook, poll])).toEqual(['signed', 'signed']);
+    await settle();
+    expect(fetchesOf(uuid)).toBe(1);
+    expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
+    expect(d.audit.of(proposal.id).filter((e) => e.action === 'signature.accepted')).toHaveLength(1);
+  });
+
+  it('fetches exactly once more when a signal arrives while an unresolved fetch is in flight', async () => {
+    const uuid = await payloadOf(d, proposal.id, alice.classicAddress);
+    let answer!: () => void;
+    d.xaman.getGate = new Promise<void>((resolve) => (answer = resolve));
+    const first = d.signals.signal(uuid, 'poll'); // asks Xaman while the payload is unsigned
+    await settle();
+    d.xaman.getGate = null;
+    await signAtXaman(d, proposal, alice);
+    const second = d.signals.signal(uuid, 'webhook');
+    const third = d.signals.signal(uuid, 'webhook');
+    answer();
+    expect(await Promise.all([first, second, third])).toEqual(['signed', 'signed', 'signed']);
+    expect(fetchesOf(uuid)).toBe(2);
+    expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
+  });
+
+  it('does not fetch again when the in-flight fetch already settled the payload', async () => {
+    const uuid = await signAtXaman(d, proposal, alice);
+    let answer!: () => void;
+    d.xaman.getGate = new Promise<void>((resolve) => (answer = resolve));
+    const first = d.signals.signal(uuid, 'poll');
+    await settle();
+    const second = d.signals.signal(uuid, 'webhook');
+    answer();
+    await Promise.all([first, second]);
+    expect(fetchesOf(uuid)).toBe(1);
+  });
+
+  it('records a socket "opened" without fetching the payload', async () => {
+    const uuid = await payloadOf(d, proposal.id, alice.classicAddress);
+    d.xaman.fire(uuid, 'opened');
+    await settle();
+    expect((await requestOf(d, proposal.id, alice.classicAddress)).state).toBe('opened');
+    expect(fetchesOf(uuid)).toBe(0);
+  });
+
+  it('stops watching a payload once it is settled', async () => {
+    const uuid = await signAtXaman(d, proposal, alice);
+    await d.signals.signal(uuid, 'webhook');
+    expect(d.xaman.watchers.get(uuid)!.closed).toBe(true);
+  });
+
+  it('lets the poller re-read payloads not seen for a poll interval, and no others', async () => {
+    const uuid = await signAtXaman(d, proposal, alice);
+    expect(await d.polling.execute()).toBe(0);
+    d.clock.advance(d.settings.pollIntervalMs + 1);
+    expect(await d.polling.execute()).toBe(3);
+    expect(fetchesOf(uuid)).toBe(1);
+    expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
+  });
+});

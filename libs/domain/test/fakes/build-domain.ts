@@ -1,0 +1,175 @@
+import { AccountQueries } from '../../src/accounts/account.queries';
+import { CheckLedgerDrift } from '../../src/accounts/check-ledger-drift.use-case';
+import { RefreshAccount } from '../../src/accounts/refresh-account.use-case';
+import { RegisterAccount } from '../../src/accounts/register-account.use-case';
+import { SignerKeys } from '../../src/accounts/signer-keys';
+import { UpdateSigner } from '../../src/accounts/update-signer.use-case';
+import { ApiKeyQueries } from '../../src/api-keys/api-key.queries';
+import { AuthenticateApiKey } from '../../src/api-keys/authenticate-api-key.use-case';
+import { IssueApiKey } from '../../src/api-keys/issue-api-key.use-case';
+import { RevokeApiKey } from '../../src/api-keys/revoke-api-key.use-case';
+import { AuditQueries } from '../../src/audit/audit.queries';
+import { CloseProposal } from '../../src/proposals/close-proposal.use-case';
+import { CombineAndSubmit } from '../../src/proposals/combine-and-submit.use-case';
+import { CreateProposal } from '../../src/proposals/create-proposal.use-case';
+import { DispatchSignRequest } from '../../src/proposals/dispatch-sign-request.use-case';
+import { PayloadSignals } from '../../src/proposals/payload-signals';
+import { PayloadWatches } from '../../src/proposals/payload-watches';
+import { PollPayloads } from '../../src/proposals/poll-payloads.use-case';
+import { ProposalQueries } from '../../src/proposals/proposal.queries';
+import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
+import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
+import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
+import { CoordinatorSettings } from '../../src/settings';
+import { silentLogger } from '../../src/shared/logger';
+import { TokenCipher } from '../../src/shared/token-cipher';
+import { StateChanges } from '../../src/state/state-changes';
+import { PruneWebhookReceipts } from '../../src/webhooks/prune-webhook-receipts.use-case';
+import { ReceiveXamanWebhook } from '../../src/webhooks/receive-xaman-webhook.use-case';
+import { FakeClock } from './fake-clock';
+import { FakeLedger } from './fake-ledger';
+import { FakeXaman } from './fake-xaman';
+import { InMemoryAccountRepository } from './in-memory-account.repository';
+import { InMemoryApiKeyRepository } from './in-memory-api-key.repository';
+import { InMemoryAuditRepository } from './in-memory-audit.repository';
+import { InMemoryProposalRepository } from './in-memory-proposal.repository';
+import { InMemoryUnitOfWork } from './in-memory-unit-of-work';
+import { InMemoryWebhookReceiptRepository } from './in-memory-webhook-receipt.repository';
+
+export const testSettings: CoordinatorSettings = {
+  network: 'testnet',
+  forceNetwork: 'TESTNET',
+  defaultExpireMinutes: 60,
+  maxExpireMinutes: 7 * 24 * 60,
+  minSecondsPerLedger: 3,
+  lastLedgerMargin: 20,
+  feeCushion: 1,
+  maxFeeDrops: 1_000_000,
+  dispatchLeaseMs: 30_000,
+  dispatchBackoffBaseMs: 1_000,
+  dispatchBackoffMaxMs: 60_000,
+  submitGraceMs: 60_000,
+  resubmitMaxGapLedgers: 64,
+  combineLeaseMs: 60_000,
+  pollIntervalMs: 30_000,
+  withdrawRetryMs: 60_000,
+  webhookMaxSkewSeconds: 300,
+};
+
+export const TOKEN_KEY = Buffer.alloc(32, 7);
+
+/** Every use-case wired on in-memory fakes, as the composition root wires them on real adapters. */
+export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
+  const settings: CoordinatorSettings = { ...testSettings, ...overrides };
+  const log = silentLogger;
+  const clock = new FakeClock();
+  const ledger = new FakeLedger();
+  const xaman = new FakeXaman();
+  xaman.webhookMaxSkewSeconds = settings.webhookMaxSkewSeconds;
+  const cipher = new TokenCipher(TOKEN_KEY);
+
+  const accounts = new InMemoryAccountRepository(clock);
+  const proposals = new InMemoryProposalRepository(clock);
+  const audit = new InMemoryAuditRepository(clock);
+  const receipts = new InMemoryWebhookReceiptRepository(clock);
+  const apiKeys = new InMemoryApiKeyRepository(clock);
+  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit });
+
+  const changes = new StateChanges(uow, clock);
+  const watches = new PayloadWatches(xaman);
+  const signerKeys = new SignerKeys(ledger);
+  const withdrawal = new WithdrawPayloads(proposals, changes, xaman, watches, clock, settings, log);
+  const closing = new CloseProposal(proposals, changes, withdrawal, ledger, clock, log);
+  const combining = new CombineAndSubmit(
+    proposals,
+    changes,
+    ledger,
+    signerKeys,
+    closing,
+    withdrawal,
+    clock,
+    settings,
+    log,
+  );
+  const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
+  const resolving = new ResolvePayload(
+    proposals,
+    changes,
+    xaman,
+    signerKeys,
+    watches,
+    closing,
+    combining,
+    clock,
+    log,
+  );
+  const signals = new PayloadSignals(resolving, watches, log);
+  const polling = new PollPayloads(proposals, signals, clock, settings, log);
+  const dispatching = new DispatchSignRequest(
+    proposals,
+    accounts,
+    changes,
+    xaman,
+    cipher,
+    watches,
+    withdrawal,
+    clock,
+    settings,
+    log,
+  );
+  const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
+
+  const accountQueries = new AccountQueries(accounts);
+  const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
+  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
+  const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, clock);
+  const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
+
+  const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
+  const pruning = new PruneWebhookReceipts(receipts, clock);
+
+  const issuingKey = new IssueApiKey(apiKeys, audit);
+  const authenticating = new AuthenticateApiKey(apiKeys, clock);
+  const revokingKey = new RevokeApiKey(apiKeys, audit, clock);
+
+  return {
+    settings,
+    clock,
+    ledger,
+    xaman,
+    cipher,
+    accounts,
+    proposals,
+    audit,
+    receipts,
+    apiKeys,
+    uow,
+    changes,
+    watches,
+    signerKeys,
+    withdrawal,
+    closing,
+    combining,
+    settling,
+    resolving,
+    signals,
+    polling,
+    dispatching,
+    creating,
+    accountQueries,
+    registering,
+    refreshing,
+    updatingSigner,
+    drift,
+    webhooks,
+    pruning,
+    issuingKey,
+    authenticating,
+    revokingKey,
+    proposalQueries: new ProposalQueries(proposals),
+    auditQueries: new AuditQueries(audit),
+    apiKeyQueries: new ApiKeyQueries(apiKeys),
+  };
+}
+
+export type Domain = ReturnType<typeof buildDomain>;

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AccountRepository,
+  NewAccount,
+  NewSigner,
+  SignerListSnapshotUpdate,
+  SignerPatch,
+} from '../../src/ports/account.repository';
+import { AccountRecord, SignerRecord } from '../../src/records';
+import { Clock } from '../../src/shared/clock';
+import { currentUnitOfWork, KeyedMutex, Table } from './in-memory-store';
+
+export class InMemoryAccountRepository extends AccountRepository {
+  readonly accounts = new Table<AccountRecord>();
+  readonly signers = new Table<SignerRecord>();
+  private readonly allocationLocks = new KeyedMutex();
+  /** How many times an allocation lock was taken (tests check creations serialise through it). */
+  allocationLockCount = 0;
+
+  constructor(private readonly clock: Clock) {
+    super();
+  }
+
+  async insert(account: NewAccount, signers: NewSigner[], readAt: Date): Promise<AccountRecord | null> {
+    if (this.accounts.find((a) => a.network === account.network && a.address === account.address)) {
+      return null;
+    }
+    const now = this.clock.now();
+    const saved = this.accounts.put({
+      ...account,
+      id: randomUUID(),
+      signerListReadAt: readAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (const signer of signers) this.signers.put(this.newSigner(saved.id, signer));
+    return saved;
+  }
+
+  async find(id: string): Promise<AccountRecord | null> {
+    return this.accounts.get(id);
+  }
+
+  async list(): Promise<AccountRecord[]> {
+    return this.accounts.all().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  async signersOf(accountId: string): Promise<SignerRecord[]> {
+    return this.signers
+      .filter((s) => s.accountId === accountId)
+      .sort((a, b) => a.address.localeCompare(b.address));
+  }
+
+  async replaceSnapshot(accountId: string, snapshot: SignerListSnapshotUpdate, readAt: Date): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    const now = this.clock.now();
+    const { signers, ...fields } = snapshot;
+    this.accounts.put({ ...account, ...fields, signerListReadAt: readAt, updatedAt: now });
+    const existing = await this.signersOf(accountId);
+    for (const signer of signers) {
+      const known = existing.find((s) => s.address === signer.address);
+      this.signers.put(
+        known
+          ? { ...known, ...signer, inSignerList: true, updatedAt: now }
+          : this.newSigner(accountId, signer),
+      );
+    }
+    for (const gone of existing.filter((s) => !signers.some((n) => n.address === s.address))) {
+      this.signers.put({ ...gone, inSignerList: false, updatedAt: now });
+    }
+  }
+
+  async updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord> {
+    const signer = this.signers.get(signerId);
+    if (!signer) throw new Error(`No signer ${signerId}`);
+    return this.signers.put({ ...signer, ...patch, updatedAt: this.clock.now() });
+  }
+
+  /** Like `SELECT ... FOR UPDATE` on the account row: held until the unit of work ends. */
+  async lockForAllocation(accountId: string): Promise<void> {
+    const unit = currentUnitOfWork.getStore();
+    if (!unit) throw new Error('lockForAllocation outside a unit of work');
+    if (unit.releases.has(accountId)) return;
+    const release = await this.allocationLocks.acquire(accountId);
+    this.allocationLockCount++;
+    unit.releases.set(accountId, release);
+  }
+
+  private newSigner(accountId: string, signer: NewSigner): SignerRecord {
+    const now = this.clock.now();
+    return {
+      ...signer,
+      id: randomUUID(),
+      accountId,
+      inSignerList: true,
+      label: null,
+      userTokenCiphertext: null,
+      userTokenExpiresAt: null,
+      enrolmentState: 'none',
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}
