@@ -16,7 +16,7 @@ function start(dataDir: string) {
     LEDGER_SANDBOX_PORT: '0',
     XAMAN_SANDBOX_PORT: '0',
     SANDBOX_AUTO_SIGN_DELAY_MS: '300',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   });
 }
 
@@ -36,6 +36,9 @@ describe('npm start (embedded PostgreSQL, sandboxes, API and worker in one proce
     await waitFor(() => first.output().includes('Try it:'), 60_000, 'the start banner');
     const out = first.output();
     expect(out).toContain('RUNNING ON OFFLINE SANDBOXES');
+    // Logs are for a person here: pino-pretty lines, no JSON mixed into the banner.
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: .*Nest application successfully started/m);
+    expect(out.split('\n').filter((line) => line.trimStart().startsWith('{"level"'))).toEqual([]);
     const url = /API: +(http:\/\/\S+)\/v1/.exec(out)![1]!;
     const key = /Admin API key \(shown once, keep it\): (\S+)/.exec(out)![1]!;
     const body = /-d '(\{.*\})'/.exec(out)![1]!;

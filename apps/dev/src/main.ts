@@ -18,6 +18,8 @@ const PROJECT_ROOT = projectRoot();
  */
 runProcess('coordinator', async () => {
   const env = { ...readProcessEnv() };
+  // Logs for a person at a terminal (pino-pretty); production processes keep JSON lines.
+  if (!env.LOG_FORMAT) env.LOG_FORMAT = 'pretty';
   const dataDir = env.COORDINATOR_DATA_DIR || join(PROJECT_ROOT, '.data');
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {

@@ -1,4 +1,12 @@
-import { AppConfig, LOG_LEVELS, LogLevel, NETWORK_NAMES, NetworkName } from './app-config';
+import {
+  AppConfig,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LogFormat,
+  LogLevel,
+  NETWORK_NAMES,
+  NetworkName,
+} from './app-config';
 import { ConfigError } from './config.errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -132,6 +140,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     log: {
       level: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'json'),
     },
     xrpl: {
       network,
