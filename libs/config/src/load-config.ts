@@ -16,7 +16,8 @@ export function readProcessEnv(): Env {
   return { ...process.env };
 }
 
-const LOWERCASE_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+/** Xaman application credentials: lowercase UUIDs (Xaman compares them lowercased). */
+export const LOWERCASE_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 const DEFAULT_XRPL_URLS: Record<Exclude<NetworkName, 'sandbox'>, string> = {
   mainnet: 'wss://xrplcluster.com',
