@@ -1,7 +1,7 @@
 /**
  * Two projects: `unit` (specs next to the code in apps/ and libs/) and `e2e` (test/*.e2e-spec.ts).
- * xrpl 5 require()s ESM-only @noble/@scure packages and NestJS 12 ships as ESM; jest cannot load them on Node 20 without a
- * transform: @swc/jest compiles our TypeScript and those packages to CommonJS.
+ * xrpl 5 require()s ESM-only @noble/@scure packages and NestJS 12 ships as ESM; jest's module loader cannot load them
+ * without a transform: @swc/jest compiles our TypeScript and those packages to CommonJS.
  */
 const swc = [
   '@swc/jest',

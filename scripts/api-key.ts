@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { readProcessEnv } from '@app/config';
-import { RunningPostgres, startEmbeddedPostgres } from '@app/database';
+import { projectRoot, RunningPostgres, startEmbeddedPostgres } from '@app/database';
 import { API_KEY_ROLES, ApiKeyRole } from '@app/domain';
 import { apiKeyTools, createDataSource } from '@app/persistence';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   let embedded: RunningPostgres | undefined;
   if (!url) {
     embedded = await startEmbeddedPostgres({
-      dataDir: join(__dirname, '..', '.data', 'postgres'),
+      dataDir: join(projectRoot(), '.data', 'postgres'),
       persistent: true,
     });
     url = embedded.url;

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readProcessEnv } from '@app/config';
-import { RunningPostgres, startEmbeddedPostgres } from '@app/database';
+import { projectRoot, RunningPostgres, startEmbeddedPostgres } from '@app/database';
 import { createDataSource } from '@app/persistence';
 
 async function main(): Promise<void> {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let embedded: RunningPostgres | undefined;
   if (!url) {
     embedded = await startEmbeddedPostgres({
-      dataDir: join(__dirname, '..', '.data', 'postgres'),
+      dataDir: join(projectRoot(), '.data', 'postgres'),
       persistent: true,
     });
     url = embedded.url;
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         .reverse()
         .map((q) => `    await q.query(${quote(q.query)});`)
         .join('\n');
-      const file = join(__dirname, '..', 'migrations', `${timestamp}-${name}.ts`);
+      const file = join(projectRoot(), 'migrations', `${timestamp}-${name}.ts`);
       await writeFile(
         file,
         `import { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${className} implements MigrationInterface {\n  name = '${className}';\n\n  public async up(q: QueryRunner): Promise<void> {\n${up}\n  }\n\n  public async down(q: QueryRunner): Promise<void> {\n${down}\n  }\n}\n`,

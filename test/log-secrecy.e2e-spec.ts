@@ -219,6 +219,9 @@ describe('log secrecy: no secret in any log line or API answer', () => {
     }
     await call('GET', '/v1/accounts');
     await call('GET', '/v1/audit-events?limit=200');
+    // A key sent by mistake in a query string: logged as [redacted], whatever the parameter is called.
+    expect((await call('GET', `/v1/accounts?access_token=${proposerKey}`, undefined, null)).status).toBe(401);
+    await call('GET', `/v1/proposals?state=collecting&apiKey=${env.adminKey}`);
 
     // Stored encrypted: the column holds neither the token nor an encoding of it.
     const stored = await env.db.dataSource.query<{ address: string; user_token_ciphertext: string }[]>(
@@ -248,6 +251,10 @@ describe('log secrecy: no secret in any log line or API answer', () => {
     expect(logs).toContain('proposal created');
     expect(logs).toContain('sign request not sent yet');
     expect(logs).toContain('webhook refused');
+    expect(lines.some((l) => l.includes('"url":"/v1/accounts?access_token=[redacted]"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"url":"/v1/proposals?state=collecting&apiKey=[redacted]"'))).toBe(
+      true,
+    );
 
     const secrets: [string, string][] = [
       ...userTokens.flatMap((t, i) => encodings(t).map((f): [string, string] => [`user token ${i}`, f])),

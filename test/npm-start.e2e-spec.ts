@@ -1,9 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..');
+import { startNode, waitFor } from './support/process';
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL (embedded PostgreSQL), the sandboxes, API and
@@ -11,32 +10,14 @@ const ROOT = join(__dirname, '..');
  * reuses the data.
  */
 function start(dataDir: string) {
-  const child = spawn(process.execPath, ['-r', './scripts/register.js', 'apps/dev/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      COORDINATOR_DATA_DIR: dataDir,
-      PORT: '0',
-      LEDGER_SANDBOX_PORT: '0',
-      XAMAN_SANDBOX_PORT: '0',
-      SANDBOX_AUTO_SIGN_DELAY_MS: '300',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startNode(['-r', './scripts/register.js', 'apps/dev/src/main.ts'], {
+    COORDINATOR_DATA_DIR: dataDir,
+    PORT: '0',
+    LEDGER_SANDBOX_PORT: '0',
+    XAMAN_SANDBOX_PORT: '0',
+    SANDBOX_AUTO_SIGN_DELAY_MS: '300',
+    LOG_LEVEL: 'info',
   });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
-
-async function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('npm start (embedded PostgreSQL, sandboxes, API and worker in one process)', () => {
@@ -55,6 +36,9 @@ describe('npm start (embedded PostgreSQL, sandboxes, API and worker in one proce
     await waitFor(() => first.output().includes('Try it:'), 60_000, 'the start banner');
     const out = first.output();
     expect(out).toContain('RUNNING ON OFFLINE SANDBOXES');
+    // Logs are for a person here: pino-pretty lines, no JSON mixed into the banner.
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: .*Nest application successfully started/m);
+    expect(out.split('\n').filter((line) => line.trimStart().startsWith('{"level"'))).toEqual([]);
     const url = /API: +(http:\/\/\S+)\/v1/.exec(out)![1]!;
     const key = /Admin API key \(shown once, keep it\): (\S+)/.exec(out)![1]!;
     const body = /-d '(\{.*\})'/.exec(out)![1]!;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig, loadSandboxConfig, readProcessEnv } from '@app/config';
-import { RunningPostgres, startEmbeddedPostgres } from '@app/database';
+import { projectRoot, RunningPostgres, startEmbeddedPostgres } from '@app/database';
 import { apiKeyTools, createDataSource } from '@app/persistence';
 import { createApiApp } from '../../api/src/api.app';
 import { createWorkerApp } from '../../worker/src/worker.app';
@@ -9,7 +9,7 @@ import { RunningSandboxes, startSandboxes } from '../../sandbox/src/start-sandbo
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { DemoAccount, seedDemo } from './demo';
 
-const PROJECT_ROOT = join(__dirname, '..', '..', '..');
+const PROJECT_ROOT = projectRoot();
 
 /**
  * `npm start`: the whole service in one process on embedded defaults — an embedded PostgreSQL
@@ -18,6 +18,8 @@ const PROJECT_ROOT = join(__dirname, '..', '..', '..');
  */
 runProcess('coordinator', async () => {
   const env = { ...readProcessEnv() };
+  // Logs for a person at a terminal (pino-pretty); production processes keep JSON lines.
+  if (!env.LOG_FORMAT) env.LOG_FORMAT = 'pretty';
   const dataDir = env.COORDINATOR_DATA_DIR || join(PROJECT_ROOT, '.data');
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {

@@ -25,6 +25,8 @@ export async function startSandboxes(config: SandboxConfig): Promise<RunningSand
       defaultBehaviour: { action: config.autoSign, delayMs: config.autoSignDelayMs },
       nodeUri: ledger.url,
       networkId: config.ledgerNetworkId,
+      ...(config.xamanApiKey ? { apiKey: config.xamanApiKey } : {}),
+      ...(config.xamanApiSecret ? { apiSecret: config.xamanApiSecret } : {}),
     });
   } catch (error) {
     await ledger.close();

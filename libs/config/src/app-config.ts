@@ -3,12 +3,15 @@ export type NetworkName = (typeof NETWORK_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** `json`: one JSON object a line (production); `pretty`: human-readable lines (`npm start`). */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Everything the processes need, validated once at boot. Nothing else reads the environment. */
 export interface AppConfig {
   http: { host: string; port: number };
   database: { url: string; poolSize: number };
-  log: { level: LogLevel };
+  log: { level: LogLevel; format: LogFormat };
   xrpl: {
     /** The network this deployment serves; accounts must name it. */
     network: NetworkName;

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
   it('accepts a complete production environment and fills documented defaults', () => {
     const config = loadConfig(VALID);
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.xrpl).toEqual({
       network: 'mainnet',
       url: 'wss://xrplcluster.com',
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
     ['XAMAN_ENDPOINT', 'ftp://xumm.app'],
     ['TOKEN_ENCRYPTION_KEY', 'tooshort'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
     ['WORKER_TICK_MS', '5'],
     ['SANDBOX_MODE', 'maybe'],
     ['XRPL_FEE_CUSHION', '0.5'],

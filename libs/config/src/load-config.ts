@@ -1,4 +1,12 @@
-import { AppConfig, LOG_LEVELS, LogLevel, NETWORK_NAMES, NetworkName } from './app-config';
+import {
+  AppConfig,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LogFormat,
+  LogLevel,
+  NETWORK_NAMES,
+  NetworkName,
+} from './app-config';
 import { ConfigError } from './config.errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -8,7 +16,8 @@ export function readProcessEnv(): Env {
   return { ...process.env };
 }
 
-const LOWERCASE_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+/** Xaman application credentials: lowercase UUIDs (Xaman compares them lowercased). */
+export const LOWERCASE_UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 
 const DEFAULT_XRPL_URLS: Record<Exclude<NetworkName, 'sandbox'>, string> = {
   mainnet: 'wss://xrplcluster.com',
@@ -132,6 +141,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     log: {
       level: r.oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'json'),
     },
     xrpl: {
       network,

@@ -1,4 +1,4 @@
-import { Env } from './load-config';
+import { Env, LOWERCASE_UUID } from './load-config';
 import { ConfigError } from './config.errors';
 
 /** Settings of the offline sandboxes (npm start, npm run sandbox). Never read by production processes. */
@@ -15,6 +15,12 @@ export interface SandboxConfig {
   /** What simulated phones do on a push unless told otherwise. */
   autoSign: 'sign' | 'reject' | 'ignore';
   autoSignDelayMs: number;
+  /**
+   * The Xaman application the sandbox accepts: XAMAN_API_KEY / XAMAN_API_SECRET when given, so a
+   * service configured with them talks to it; null = the sandbox's fixed defaults.
+   */
+  xamanApiKey: string | null;
+  xamanApiSecret: string | null;
 }
 
 export function loadSandboxConfig(env: Env): SandboxConfig {
@@ -39,6 +45,16 @@ export function loadSandboxConfig(env: Env): SandboxConfig {
   if (webhook && !/^https?:\/\//.test(webhook)) {
     problems.push({ variable: 'XAMAN_WEBHOOK_URL', problem: 'must be an http(s) URL' });
   }
+  const credential = (name: string) => {
+    const value = env[name]?.trim() || null;
+    if (value && !LOWERCASE_UUID.test(value)) {
+      problems.push({
+        variable: name,
+        problem: 'must be a lowercase UUID (as the Xaman developer console shows it)',
+      });
+    }
+    return value;
+  };
   const config: SandboxConfig = {
     host: env.SANDBOX_HOST?.trim() || '127.0.0.1',
     ledgerPort: int('LEDGER_SANDBOX_PORT', 6006, 0, 65535),
@@ -49,6 +65,8 @@ export function loadSandboxConfig(env: Env): SandboxConfig {
     xamanWebhookUrl: webhook,
     autoSign,
     autoSignDelayMs: int('SANDBOX_AUTO_SIGN_DELAY_MS', 2000, 0, 3_600_000),
+    xamanApiKey: credential('XAMAN_API_KEY'),
+    xamanApiSecret: credential('XAMAN_API_SECRET'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,0 +1,34 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface NodeProcess {
+  child: ChildProcess;
+  /** The exit code (null when ended by a signal). */
+  exited: Promise<number | null>;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  output(): string;
+}
+
+/** `node <args>` in the project directory, with only PATH and `env` in its environment. */
+export function startNode(args: string[], env: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
+export async function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
