@@ -211,7 +211,7 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       });
     });
 
-    it('recordSubmitResult: only for the latest claimed attempt of a submitted proposal', async () => {
+    it('recordSubmitResult: only for the latest claimed attempt', async () => {
       const id = await submitted();
       expect(await repos.proposals.claimSubmission(id, 0, {})).toBe(true);
       expect(await repos.proposals.recordSubmitResult(id, 1, 'terQUEUED')).toBe(true);
@@ -222,6 +222,20 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       const collecting = await world.propose();
       expect(await repos.proposals.claimSubmission(collecting, 0, {})).toBe(false);
       expect(await repos.proposals.recordSubmitResult(collecting, 0, 'x')).toBe(false);
+    });
+
+    it('recordSubmitResult: the owner records its answer even when the proposal settled before it arrived', async () => {
+      const id = await submitted();
+      expect(await repos.proposals.claimSubmission(id, 0, {})).toBe(true);
+      // Another process saw the transaction validated and settled it while our submit was in flight.
+      expect(await repos.proposals.transition(id, ['submitted'], 'succeeded', { closedAt: new Date() })).toBe(
+        true,
+      );
+      expect(await repos.proposals.recordSubmitResult(id, 1, 'tesSUCCESS')).toBe(true);
+      expect((await repos.proposals.find(id))!).toMatchObject({
+        state: 'succeeded',
+        lastSubmitResult: 'tesSUCCESS',
+      });
     });
 
     it('reclaimCombine: a stale quorum_reached proposal without a blob, once', async () => {

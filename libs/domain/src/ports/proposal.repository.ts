@@ -82,7 +82,10 @@ export abstract class ProposalRepository {
    * `seenAttempts` (optimistic: exactly one caller wins a given attempt number) and applies the patch.
    */
   abstract claimSubmission(id: string, seenAttempts: number, patch: ProposalPatch): Promise<boolean>;
-  /** Records the engine result of submission `attempt`, unless a later attempt was claimed meanwhile. */
+  /**
+   * Records the engine result of submission `attempt` (1 or more), unless a later attempt was claimed
+   * meanwhile; also after the proposal settled, since the answer may arrive after the ledger did.
+   */
   abstract recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean>;
   /** A `quorum_reached` proposal with no combined blob, left by a caller that stopped before `staleBefore`: re-claims it. */
   abstract reclaimCombine(id: string, staleBefore: Date, now: Date): Promise<boolean>;

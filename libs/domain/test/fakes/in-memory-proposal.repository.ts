@@ -177,7 +177,7 @@ export class InMemoryProposalRepository extends ProposalRepository {
 
   async recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean> {
     const proposal = this.proposals.get(id);
-    if (!proposal || proposal.submitAttempts !== attempt) return false;
+    if (!proposal || attempt < 1 || proposal.submitAttempts !== attempt) return false;
     this.proposals.put({ ...proposal, lastSubmitResult: result, updatedAt: this.clock.now() });
     return true;
   }

@@ -205,7 +205,7 @@ export class TypeormProposalRepository extends ProposalRepository {
   recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean> {
     return this.updateProposalIf(
       id,
-      `state = 'submitted' AND submit_attempts = :attempt`,
+      `submit_attempts = :attempt AND submit_attempts >= 1`,
       { attempt },
       { lastSubmitResult: result },
     );
