@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDataSource } from '@app/persistence';
-import { DataSource } from 'typeorm';
+import type { DataSource } from '@app/persistence';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [

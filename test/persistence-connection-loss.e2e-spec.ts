@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from '@app/persistence';
 import { createDataSource, databaseUnavailable, TypeormUnitOfWork } from '@app/persistence';
 import { createTestDatabase, TestDatabase } from './support/database';
 

@@ -1,5 +1,9 @@
-import { DataSource, Logger as TypeormLogger } from 'typeorm';
-import { buildDataSourceOptions, TypeormProposalRepository } from '@app/persistence';
+import {
+  buildDataSourceOptions,
+  DataSource,
+  type QueryLogger as TypeormLogger,
+  TypeormProposalRepository,
+} from '@app/persistence';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { at } from './support/persistence-fixtures';
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from '@app/persistence';
 import { createDataSource } from '@app/persistence';
 import { readProcessEnv } from '@app/config';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from '@app/persistence';
 import {
   TypeormAccountRepository,
   TypeormApiKeyRepository,
