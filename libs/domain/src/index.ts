@@ -15,7 +15,7 @@ export * from './ports/api-key.repository';
 export * from './ports/unit-of-work';
 export * from './ports/database-health.port';
 export * from './shared/token-cipher';
-export * from './accounts/signer-keys';
+export * from './proposals/signer-keys';
 export * from './accounts/account.queries';
 export * from './accounts/register-account.use-case';
 export * from './accounts/refresh-account.use-case';

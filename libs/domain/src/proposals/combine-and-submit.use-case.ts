@@ -1,5 +1,5 @@
 import { combine, quorumProgress, selectSignatures } from '@app/multisign';
-import { keyStillAuthorised, SignerKeys } from '../accounts/signer-keys';
+import { keyStillAuthorised, SignerKeys } from './signer-keys';
 import { LedgerPort } from '../ports/ledger.port';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';

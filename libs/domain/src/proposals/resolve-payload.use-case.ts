@@ -1,5 +1,5 @@
 import { verifySignerBlob } from '@app/multisign';
-import { SignerKeys } from '../accounts/signer-keys';
+import { SignerKeys } from './signer-keys';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { PayloadView, XamanApiError, XamanPort } from '../ports/xaman.port';
 import { ProposalRecord, SignatureRequestRecord } from '../records';

@@ -2,7 +2,7 @@ import { AccountQueries } from '../../src/accounts/account.queries';
 import { CheckLedgerDrift } from '../../src/accounts/check-ledger-drift.use-case';
 import { RefreshAccount } from '../../src/accounts/refresh-account.use-case';
 import { RegisterAccount } from '../../src/accounts/register-account.use-case';
-import { SignerKeys } from '../../src/accounts/signer-keys';
+import { SignerKeys } from '../../src/proposals/signer-keys';
 import { UpdateSigner } from '../../src/accounts/update-signer.use-case';
 import { ApiKeyQueries } from '../../src/api-keys/api-key.queries';
 import { AuthenticateApiKey } from '../../src/api-keys/authenticate-api-key.use-case';
