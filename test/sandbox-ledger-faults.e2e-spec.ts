@@ -155,7 +155,7 @@ describe('ledger sandbox: fault switches', () => {
     await disconnected;
     expect(h.client.isConnected()).toBe(false);
     await h.client.connect();
-    expect((await h.client.request({ command: 'ping' })).result).toEqual({});
+    expect((await h.client.request({ command: 'ping' })).result).toEqual({ role: 'admin', unlimited: true });
   });
 
   it('validateAlternateSignerSubset: a different valid signer subset validates (malleability), reconcilable by Sequence', async () => {

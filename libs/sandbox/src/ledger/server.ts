@@ -215,6 +215,8 @@ interface PendingTx {
 }
 
 interface Subscription {
+  /** rippled's Role::ADMIN: the sandbox, like xrpl.js's CI rippled.cfg, trusts loopback clients. */
+  admin: boolean;
   ledger: boolean;
   transactions: boolean;
   accounts: Set<string>;
@@ -302,6 +304,10 @@ function txJsonV2(tx: TxJson): Record<string, unknown> {
   return out;
 }
 
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
 class LedgerSandboxImpl implements LedgerSandbox {
   url = '';
   port = 0;
@@ -368,7 +374,9 @@ class LedgerSandboxImpl implements LedgerSandbox {
     this.closeLedger();
 
     this.wss = new WebSocketServer({ host: options.host, port: options.port });
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    this.wss.on('connection', (ws, request) =>
+      this.onConnection(ws, isLoopback(request.socket.remoteAddress)),
+    );
   }
 
   async listen(): Promise<void> {
@@ -738,7 +746,10 @@ class LedgerSandboxImpl implements LedgerSandbox {
       engine_result_code: terCode(result),
       engine_result_message: terMessage(result),
       tx_blob: p.blob,
-      tx_json: { ...txJsonV2(p.tx), hash: p.hash },
+      // rippled's `submit` answers the transaction exactly as decoded (Amount, no DeliverMax),
+      // whatever the API version; only submit_multisigned, tx, account_tx, ledger and the streams
+      // insert DeliverMax for v2.
+      tx_json: { ...p.tx, hash: p.hash },
       accepted: applied || kept,
       applied,
       broadcast: applied,
@@ -811,7 +822,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
       engine_result_code: r.engine_result_code,
       engine_result_message: r.engine_result_message,
       tx_blob: r.tx_blob,
-      tx_json: txJson,
+      tx_json: txJsonV2(txJson),
       hash,
     };
   }
@@ -900,8 +911,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
   // ------------------------------------------------------------------------------------------
   // WebSocket plumbing
 
-  private onConnection(ws: WebSocket): void {
-    this.subs.set(ws, { ledger: false, transactions: false, accounts: new Set() });
+  private onConnection(ws: WebSocket, admin: boolean): void {
+    this.subs.set(ws, { admin, ledger: false, transactions: false, accounts: new Set() });
     ws.on('close', () => this.subs.delete(ws));
     ws.on('error', () => this.subs.delete(ws));
     ws.on('message', (data) => {
@@ -963,13 +974,16 @@ class LedgerSandboxImpl implements LedgerSandbox {
     if (apiVersion !== undefined && apiVersion !== 2) {
       throw new RpcError('invalid_API_version', 'The ledger sandbox implements API version 2 only.', {}, 6);
     }
+    const admin = this.subs.get(ws)?.admin === true;
     switch (command) {
       case 'ping':
-        return {};
+        // Ping.cpp: the role, and `unlimited` for a WebSocket client whose resource consumer is
+        // unlimited (an admin)
+        return admin ? { role: 'admin', unlimited: true } : {};
       case 'server_info':
-        return this.serverInfo();
+        return this.serverInfo(admin);
       case 'server_state':
-        return this.serverState();
+        return this.serverState(admin);
       case 'fee':
         return this.fee();
       case 'ledger_current':
@@ -979,6 +993,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
       case 'ledger':
         return this.ledgerCmd(req);
       case 'ledger_accept':
+        if (!admin) throw new RpcError('noPermission');
         this.closeLedger();
         return { ledger_current_index: this.currentLedgerIndex() };
       case 'account_info':
@@ -1035,7 +1050,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
     return true;
   }
 
-  private serverInfo(): unknown {
+  private serverInfo(admin: boolean): unknown {
     const v = this.validatedLedger();
     const mult = this.faults.openLedgerFeeMultiplier;
     return {
@@ -1045,7 +1060,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
         hostid: 'LEDGER-SANDBOX',
         io_latency_ms: 1,
         jq_trans_overflow: '0',
-        last_close: { converge_time_s: 0, proposers: 0 },
+        // a standalone close is a simulated consensus round of 100 ms (Consensus::simulate)
+        last_close: { converge_time_s: 0.1, proposers: 0 },
         load_factor: mult,
         network_id: this.networkId,
         peer_disconnects: '0',
@@ -1064,13 +1080,22 @@ class LedgerSandboxImpl implements LedgerSandbox {
           reserve_inc_xrp: dropsToXrpNumber(this.reserveInc),
           seq: v.index,
         },
+        ...this.stateAccounting(),
         validation_quorum: 0,
+        // NetworkOPs::getServerInfo, admin only: no validator key, no validator list
+        ...(admin
+          ? {
+              pubkey_validator: 'none',
+              validator_list: { count: 0, expiration: 'unknown', status: 'unknown' },
+            }
+          : {}),
+        // deliberately not rippled: a marker for whoever asks, and no `ports` (the sandbox has one)
         sandbox: true,
       },
     };
   }
 
-  private serverState(): unknown {
+  private serverState(admin: boolean): unknown {
     const v = this.validatedLedger();
     const mult = this.faults.openLedgerFeeMultiplier;
     return {
@@ -1079,7 +1104,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
         complete_ledgers: this.completeLedgers(),
         io_latency_ms: 1,
         jq_trans_overflow: '0',
-        last_close: { converge_time: 0, proposers: 0 },
+        last_close: { converge_time: 100, proposers: 0 },
         load_base: 256,
         load_factor: Math.round(256 * mult),
         load_factor_fee_escalation: Math.round(256 * mult),
@@ -1087,6 +1112,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
         load_factor_fee_reference: 256,
         load_factor_server: 256,
         network_id: this.networkId,
+        peer_disconnects: '0',
+        peer_disconnects_resources: '0',
         peers: 0,
         pubkey_node: 'n9SANDBOXLEDGER',
         server_state: 'full',
@@ -1101,7 +1128,25 @@ class LedgerSandboxImpl implements LedgerSandbox {
           reserve_inc: Number(this.reserveInc),
           seq: v.index,
         },
+        ...this.stateAccounting(),
         validation_quorum: 0,
+        ...(admin ? { pubkey_validator: 'none', validator_list_expires: 0 } : {}),
+      },
+    };
+  }
+
+  /** `state_accounting`: standalone starts `full` and stays there. */
+  private stateAccounting(): {
+    state_accounting: Record<string, { duration_us: string; transitions: string }>;
+  } {
+    const idle = { duration_us: '0', transitions: '0' };
+    return {
+      state_accounting: {
+        connected: idle,
+        disconnected: idle,
+        full: { duration_us: String((Date.now() - this.startedAt) * 1000), transitions: '1' },
+        syncing: idle,
+        tracking: idle,
       },
     };
   }
@@ -1126,7 +1171,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
         open_ledger_level: String(Math.round(256 * mult)),
         reference_level: '256',
       },
-      max_queue_size: '2000',
+      // TxQ: max(20 ledgers in queue x 1000 expected per ledger (standalone), 2000 minimum)
+      max_queue_size: '20000',
     };
   }
 
