@@ -228,6 +228,7 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     });
     expect(info.ports).toBeUndefined();
     expect(info.state_accounting.full.transitions).toBe('1');
+    expect(info.load).toEqual({ job_types: [], threads: 1 });
   });
 
   it('server_state: the same in drops', async () => {
@@ -256,6 +257,8 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     const cur = await h.client.request({ command: 'ledger_current' });
     expect(cur.result.ledger_current_index).toBe(h.sandbox.validatedLedgerIndex() + 1);
     expect((await h.client.request({ command: 'ping' })).result).toEqual({ role: 'admin', unlimited: true });
+    const random: { result: { random: string } } = await h.client.request({ command: 'random' } as never);
+    expect(random.result.random).toMatch(/^[0-9A-F]{64}$/);
     const acc: { result: { ledger_current_index: number } } = await h.client.request({
       command: 'ledger_accept',
     } as never);

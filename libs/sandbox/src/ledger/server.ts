@@ -3,6 +3,7 @@
  * like `rippled --standalone`, with ledger closes on a timer or on `ledger_accept`, and fault
  * switches for tests. See docs/sandbox-ledger.md.
  */
+import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { encode } from 'ripple-binary-codec';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -303,6 +304,9 @@ function txJsonV2(tx: TxJson): Record<string, unknown> {
   }
   return out;
 }
+
+/** Admin-only `load` (rippled's JobQueue::getJson): the sandbox has no job queue, one thread. */
+const SANDBOX_LOAD = { job_types: [], threads: 1 };
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
@@ -976,6 +980,9 @@ class LedgerSandboxImpl implements LedgerSandbox {
     }
     const admin = this.subs.get(ws)?.admin === true;
     switch (command) {
+      case 'random':
+        // Random.cpp: 256 random bits, hex
+        return { random: randomBytes(32).toString('hex').toUpperCase() };
       case 'ping':
         // Ping.cpp: the role, and `unlimited` for a WebSocket client whose resource consumer is
         // unlimited (an admin)
@@ -1085,6 +1092,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
         // NetworkOPs::getServerInfo, admin only: no validator key, no validator list
         ...(admin
           ? {
+              load: SANDBOX_LOAD,
               pubkey_validator: 'none',
               validator_list: { count: 0, expiration: 'unknown', status: 'unknown' },
             }
@@ -1130,7 +1138,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
         },
         ...this.stateAccounting(),
         validation_quorum: 0,
-        ...(admin ? { pubkey_validator: 'none', validator_list_expires: 0 } : {}),
+        ...(admin ? { load: SANDBOX_LOAD, pubkey_validator: 'none', validator_list_expires: 0 } : {}),
       },
     };
   }
