@@ -4,6 +4,7 @@
  * switches for tests. See docs/sandbox-ledger.md.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { encode } from 'ripple-binary-codec';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -28,6 +29,7 @@ import {
   terCode,
   terMessage,
 } from './constants';
+import { handleControlRequest, isLoopback } from './control';
 import {
   EngineEnv,
   TxJson,
@@ -308,10 +310,6 @@ function txJsonV2(tx: TxJson): Record<string, unknown> {
 /** Admin-only `load` (rippled's JobQueue::getJson): the sandbox has no job queue, one thread. */
 const SANDBOX_LOAD = { job_types: [], threads: 1 };
 
-function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
-}
-
 class LedgerSandboxImpl implements LedgerSandbox {
   url = '';
   port = 0;
@@ -322,6 +320,7 @@ class LedgerSandboxImpl implements LedgerSandbox {
   private readonly reserveBase: bigint;
   private readonly reserveInc: bigint;
   private readonly log: (line: string) => void;
+  private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly subs = new Map<WebSocket, Subscription>();
   private timer: NodeJS.Timeout | undefined;
@@ -377,7 +376,11 @@ class LedgerSandboxImpl implements LedgerSandbox {
     this.publishedIndex = 1;
     this.closeLedger();
 
-    this.wss = new WebSocketServer({ host: options.host, port: options.port });
+    // One port, as rippled's: WebSocket upgrades for the API, plain HTTP for the control routes.
+    this.http = createServer((req, res) => void handleControlRequest(this, req, res));
+    this.wss = new WebSocketServer({ server: this.http });
+    // the WebSocket server re-emits the HTTP server's errors (e.g. EADDRINUSE, rejected in listen())
+    this.wss.on('error', () => undefined);
     this.wss.on('connection', (ws, request) =>
       this.onConnection(ws, isLoopback(request.socket.remoteAddress)),
     );
@@ -385,11 +388,14 @@ class LedgerSandboxImpl implements LedgerSandbox {
 
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.wss.once('listening', resolve);
-      this.wss.once('error', reject);
+      this.http.once('error', reject);
+      this.http.listen(this.options.port, this.options.host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
     });
-    this.wss.on('error', (e) => this.log(`ledger sandbox server error: ${String(e)}`));
-    const addr = this.wss.address() as AddressInfo;
+    this.http.on('error', (e) => this.log(`ledger sandbox server error: ${String(e)}`));
+    const addr = this.http.address() as AddressInfo;
     this.port = addr.port;
     this.url = `ws://${this.options.host}:${addr.port}`;
     if (this.options.closeIntervalMs > 0) {
@@ -910,6 +916,8 @@ class LedgerSandboxImpl implements LedgerSandbox {
     for (const ws of this.subs.keys()) ws.terminate();
     this.subs.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
   // ------------------------------------------------------------------------------------------
