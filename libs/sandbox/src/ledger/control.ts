@@ -4,7 +4,7 @@
  * only (loopback clients, as the WebSocket's admin role). See docs/sandbox-ledger.md.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LedgerSandbox, LedgerSandboxFaults } from './server';
+import type { LedgerSandbox, LedgerSandboxFaults } from './types';
 
 type Json = Record<string, unknown>;
 
