@@ -155,7 +155,7 @@ describe('ledger sandbox: fault switches', () => {
     await disconnected;
     expect(h.client.isConnected()).toBe(false);
     await h.client.connect();
-    expect((await h.client.request({ command: 'ping' })).result).toEqual({});
+    expect((await h.client.request({ command: 'ping' })).result).toEqual({ role: 'admin', unlimited: true });
   });
 
   it('validateAlternateSignerSubset: a different valid signer subset validates (malleability), reconcilable by Sequence', async () => {
@@ -255,5 +255,104 @@ describe('ledger sandbox: fault switches', () => {
       openLedgerFeeMultiplier: 1,
       validateAlternateSignerSubset: false,
     });
+  });
+});
+
+describe('ledger sandbox: control routes (HTTP on the same port, for black-box users)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => stopHarness(h));
+
+  const control = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any }> => {
+    const res = await fetch(`${h.sandbox.url.replace(/^ws/, 'http')}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+
+  it('GET /sandbox and /sandbox/faults: the summary and every switch, off', async () => {
+    const summary = await control('GET', '/sandbox');
+    expect(summary.status).toBe(200);
+    expect(summary.json).toMatchObject({
+      url: h.sandbox.url,
+      networkId: 0,
+      validatedLedgerIndex: h.sandbox.validatedLedgerIndex(),
+      clients: 1,
+    });
+    expect((await control('GET', '/sandbox/faults')).json).toEqual({
+      dropSubmits: false,
+      neverValidate: false,
+      holdValidation: false,
+      openLedgerFeeMultiplier: 1,
+      validateAlternateSignerSubset: false,
+    });
+  });
+
+  it('PUT /sandbox/faults raises the fee for xrpl.Client; reset puts it back', async () => {
+    const on = await control('PUT', '/sandbox/faults', { openLedgerFeeMultiplier: 10, holdValidation: true });
+    expect(on.status).toBe(200);
+    expect(on.json).toMatchObject({ openLedgerFeeMultiplier: 10, holdValidation: true });
+    expect((await h.client.request({ command: 'fee' })).result.drops.open_ledger_fee).toBe('100');
+    const held = h.sandbox.validatedLedgerIndex();
+    expect((await control('POST', '/sandbox/ledger/accept')).json.validatedLedgerIndex).toBe(held);
+    const off = await control('POST', '/sandbox/faults/reset');
+    expect(off.json).toMatchObject({ openLedgerFeeMultiplier: 1, holdValidation: false });
+    expect((await h.client.request({ command: 'fee' })).result.drops.open_ledger_fee).toBe('10');
+  });
+
+  it('PUT /sandbox/faults dropSubmits: a count of submits gets no answer, then it wears off', async () => {
+    const fx = await multisigFixture(h);
+    const tx: Payment = await h.client.autofill(
+      {
+        TransactionType: 'Payment',
+        Account: fx.ms.address,
+        Destination: fx.dest.address,
+        Amount: String(XRP),
+      },
+      2,
+    );
+    const blob = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]);
+    await control('PUT', '/sandbox/faults', { dropSubmits: 1 });
+    expect(() => h.sandbox.submit(blob)).toThrow(/dropped/);
+    expect((await control('GET', '/sandbox/faults')).json.dropSubmits).toBe(false);
+    expect(h.sandbox.submit(blob).engine_result).toBe('tesSUCCESS');
+  });
+
+  it('POST /sandbox/faults/disconnect drops the WebSocket clients', async () => {
+    const disconnected = new Promise<number>((resolve) => h.client.once('disconnected', resolve));
+    expect((await control('POST', '/sandbox/faults/disconnect')).json).toEqual({ disconnected: 1 });
+    await disconnected;
+    expect(h.client.isConnected()).toBe(false);
+  });
+
+  it('POST /sandbox/faults/forget-ledgers punches a hole in complete_ledgers', async () => {
+    for (let i = 0; i < 3; i++) h.sandbox.acceptLedger();
+    expect(h.sandbox.validatedLedgerIndex()).toBe(5);
+    expect((await control('POST', '/sandbox/faults/forget-ledgers', { from: 2, to: 3 })).status).toBe(200);
+    const info = await h.client.request({ command: 'server_info' });
+    expect(info.result.info.complete_ledgers).toBe('1,4-5');
+  });
+
+  it('refuses bad bodies and unknown routes and changes nothing', async () => {
+    const unknown = await control('PUT', '/sandbox/faults', { neverValidate: true, noSuchSwitch: true });
+    expect(unknown).toMatchObject({ status: 400, json: { error: { code: 'INVALID_BODY' } } });
+    const badValue = await control('PUT', '/sandbox/faults', { openLedgerFeeMultiplier: 0 });
+    expect(badValue).toMatchObject({ status: 400, json: { error: { code: 'INVALID_BODY' } } });
+    const notJson = await control('PUT', '/sandbox/faults', '{nope');
+    expect(notJson).toMatchObject({ status: 400, json: { error: { code: 'INVALID_JSON' } } });
+    const badBlob = await control('POST', '/sandbox/faults/validate-alternate', { tx_blob: '00' });
+    expect(badBlob).toMatchObject({ status: 400, json: { error: { code: 'INVALID_TRANSACTION' } } });
+    expect((await control('GET', '/sandbox/nothing')).status).toBe(404);
+    expect((await control('GET', '/')).status).toBe(404);
+    expect(h.sandbox.faults.neverValidate).toBe(false);
+    expect(h.sandbox.faults.openLedgerFeeMultiplier).toBe(1);
   });
 });

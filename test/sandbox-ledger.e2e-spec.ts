@@ -11,6 +11,7 @@ import {
   TransactionStream,
   Wallet,
   getBalanceChanges,
+  hashes as xrplHashes,
   multisign,
 } from 'xrpl';
 
@@ -188,7 +189,9 @@ describe('ledger sandbox: happy path with xrpl.js only', () => {
   it('closes ledgers on its interval', async () => {
     h = await startHarness({ closeIntervalMs: 50 });
     const first = h.sandbox.validatedLedgerIndex();
-    await new Promise((r) => setTimeout(r, 300));
+    // no clock in the assertion: three more ledgers must validate by themselves (the test's own
+    // timeout is the only bound)
+    while (h.sandbox.validatedLedgerIndex() <= first + 2) await new Promise((r) => setTimeout(r, 20));
     expect(h.sandbox.validatedLedgerIndex()).toBeGreaterThan(first + 2);
   });
 });
@@ -215,6 +218,19 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     expect(info.validated_ledger?.seq).toBe(h.sandbox.validatedLedgerIndex());
     expect(info.complete_ledgers).toBe(`1-${h.sandbox.validatedLedgerIndex()}`);
     expect(h.client.networkID).toBe(0);
+    // a loopback client is admin (as rippled with admin = 127.0.0.1): no validator key or list;
+    // a standalone close is a simulated 100 ms consensus round
+    expect(info).toMatchObject({
+      pubkey_validator: 'none',
+      validator_list: { count: 0, expiration: 'unknown', status: 'unknown' },
+      last_close: { converge_time_s: 0.1, proposers: 0 },
+      peer_disconnects: '0',
+      peer_disconnects_resources: '0',
+      sandbox: true,
+    });
+    expect(info.ports).toBeUndefined();
+    expect(info.state_accounting.full.transitions).toBe('1');
+    expect(info.load).toEqual({ job_types: [], threads: 1 });
   });
 
   it('server_state: the same in drops', async () => {
@@ -226,14 +242,25 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     });
     expect(res.result.state.load_base).toBe(256);
     expect(res.result.state.load_factor).toBe(256);
+    expect(res.result.state).toMatchObject({
+      last_close: { converge_time: 100, proposers: 0 },
+      peer_disconnects: '0',
+      peer_disconnects_resources: '0',
+      pubkey_validator: 'none',
+      validator_list_expires: 0,
+    });
+    expect((res.result.state as unknown as Record<string, unknown>).sandbox).toBeUndefined();
   });
 
   it('fee, ledger_current, ping, ledger_accept', async () => {
     const fee = await h.client.request({ command: 'fee' });
     expect(fee.result.drops).toMatchObject({ base_fee: '10', minimum_fee: '10', open_ledger_fee: '10' });
+    expect(fee.result).toMatchObject({ expected_ledger_size: '1000', max_queue_size: '20000' });
     const cur = await h.client.request({ command: 'ledger_current' });
     expect(cur.result.ledger_current_index).toBe(h.sandbox.validatedLedgerIndex() + 1);
-    expect((await h.client.request({ command: 'ping' })).result).toEqual({});
+    expect((await h.client.request({ command: 'ping' })).result).toEqual({ role: 'admin', unlimited: true });
+    const random: { result: { random: string } } = await h.client.request({ command: 'random' } as never);
+    expect(random.result.random).toMatch(/^[0-9A-F]{64}$/);
     const acc: { result: { ledger_current_index: number } } = await h.client.request({
       command: 'ledger_accept',
     } as never);
@@ -626,12 +653,33 @@ describe('ledger sandbox: commands and API v2 shapes', () => {
     const res = await h.client.request({ command: 'submit_multisigned', tx_json: combined as never });
     expect(res.result).toMatchObject({ engine_result: 'tesSUCCESS', engine_result_code: 0 });
     expect(res.result.hash).toMatch(/^[0-9A-F]{64}$/);
+    // API v2 (TransactionSign.cpp insertDeliverMax): a Payment's Amount is shown as DeliverMax
+    expect(res.result.tx_json).toMatchObject({ DeliverMax: String(3 * XRP) });
+    expect(res.result.tx_json).not.toHaveProperty('Amount');
     h.sandbox.acceptLedger();
     expect(h.sandbox.getTransaction(res.result.hash!)?.validated).toBe(true);
     const dup = { ...combined, Signers: [combined.Signers[0], combined.Signers[0]] };
     expect(
       (await rpcError(h.client.request({ command: 'submit_multisigned', tx_json: dup as never }))).error,
     ).toBe('invalidParams');
+  });
+
+  it('submit: tx_json is the transaction exactly as decoded (a Payment keeps Amount) plus its hash', async () => {
+    const [a, b] = [newWallet(), newWallet()];
+    await fundWallets(h, [a]);
+    const signed = a.sign(
+      await h.client.autofill({
+        TransactionType: 'Payment',
+        Account: a.address,
+        Destination: b.address,
+        Amount: String(20 * XRP),
+      }),
+    );
+    const res = await h.client.request({ command: 'submit', tx_blob: signed.tx_blob });
+    expect(res.result.engine_result).toBe('tesSUCCESS');
+    expect(res.result.tx_json).toEqual({ ...decode(signed.tx_blob), hash: signed.hash });
+    // what xrpl.js's own helpers do with it
+    expect(xrplHashes.hashSignedTx(res.result.tx_json as never)).toBe(signed.hash);
   });
 
   it('unknown commands and api_version 1 are refused', async () => {

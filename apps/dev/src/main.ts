@@ -103,6 +103,7 @@ runProcess('coordinator', async () => {
         '',
         '  *** RUNNING ON OFFLINE SANDBOXES — not Xaman, not the XRP Ledger; nothing here moves real funds ***',
         `  Ledger sandbox: ${sandboxes.ledger.url}    Xaman sandbox: ${sandboxes.xaman.url} (control API under /sandbox)`,
+        `  Ledger faults:  curl -s -X PUT ${sandboxes.ledger.url.replace(/^ws/, 'http')}/sandbox/faults --data '{"dropSubmits":true}'   (reset: POST …/sandbox/faults/reset)`,
         `  Demo: 2-of-3 account ${demo.address} is registered as ${demo.accountId};`,
         `        its 3 signers' phones sign by themselves ${loadSandboxConfig(env).autoSignDelayMs} ms after a push.`,
         '  Try it:',

@@ -10,6 +10,7 @@ runProcess('sandbox', async () => {
     '',
     '  *** OFFLINE SANDBOXES — not Xaman, not the XRP Ledger ***',
     `  Ledger sandbox (rippled API v2):  ${sandboxes.ledger.url}   (closes a ledger every ${config.ledgerCloseIntervalMs} ms)`,
+    `  Ledger faults (HTTP, same port):   ${sandboxes.ledger.url.replace(/^ws/, 'http')}/sandbox/faults   (GET, PUT {"dropSubmits":true}, POST …/reset)`,
     `  Xaman sandbox (platform API):     ${sandboxes.xaman.url}   (control API under /sandbox)`,
     `  Xaman credentials:                XAMAN_API_KEY=${sandboxes.xaman.apiKey} XAMAN_API_SECRET=${sandboxes.xaman.apiSecret}`,
     `  Webhooks to:                      ${config.xamanWebhookUrl ?? '(none: set XAMAN_WEBHOOK_URL)'}`,

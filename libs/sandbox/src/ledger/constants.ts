@@ -143,6 +143,7 @@ export function terClass(token: string): TerClass {
 /** rippled RPC errors (include/xrpl/protocol/ErrorCodes.h + ErrorCodes.cpp). */
 export const RPC_ERRORS = {
   badSyntax: { code: 1, message: 'Syntax error.' },
+  noPermission: { code: 6, message: "You don't have permission for this command." },
   actNotFound: { code: 19, message: 'Account not found.' },
   lgrNotFound: { code: 21, message: 'ledgerNotFound' },
   txnNotFound: { code: 29, message: 'Transaction not found.' },

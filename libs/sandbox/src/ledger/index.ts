@@ -10,6 +10,6 @@ export type {
   LedgerSandboxOptions,
   SandboxSubmitResult,
   SandboxTransaction,
-} from './server';
+} from './types';
 export type { AccountRoot, LedgerEntry, SignerListEntry, TicketEntry } from './state';
 export type { TxJson, TxMeta } from './engine';

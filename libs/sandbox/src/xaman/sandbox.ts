@@ -1,7 +1,7 @@
 /**
  * Xaman platform sandbox: the subset of the Xaman (ex-XUMM) platform API that `xumm-sdk` uses, the
  * `/sign/:uuid` WebSocket, signed webhooks, simulated wallets with real keys and a control API.
- * Faithful to /work/shared/reference/xaman-platform-api.md; differences are listed in
+ * Faithful to `../shared/reference/xaman-platform-api.md` (beside this repository); differences are listed in
  * docs/sandbox-xaman.md.
  */
 import { randomUUID } from 'node:crypto';
