@@ -1,0 +1,370 @@
+/**
+ * `npm run bench:e2e [-- --proposals 30 --signers 8 --sweep-total 1000000 --sweep-due 10000]`
+ *
+ * The whole service measured end to end, every figure next to a named baseline measured in the same
+ * run: the API and the worker run as separate processes (as in production) against both sandboxes
+ * (in this process, so their CPU is not counted as the service's) and one PostgreSQL. Prints:
+ * signatures per second and CPU-ms per signature (API + worker + PostgreSQL backends) against the
+ * PostgreSQL floor for the same writes; quorum → submitted under load against the unloaded figure;
+ * creations per second; the expiry sweep against one bulk UPDATE; peak RSS. Never asserts.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { readProcessEnv } from '@app/config';
+import { startEmbeddedPostgres } from '@app/database';
+import { apiKeyTools, createDataSource } from '@app/persistence';
+import {
+  MultisigSetup,
+  SANDBOX_XAMAN_API_KEY,
+  SANDBOX_XAMAN_API_SECRET,
+  setUpMultisigAccount,
+  startLedgerSandbox,
+  startXamanSandbox,
+} from '@app/sandbox';
+import { Wallet } from 'xrpl';
+import { creationFloor, postgresFloor } from './floor';
+import { cpuMs, CpuMeter, fmt, peakRssMb, percentile, printTable } from './measure';
+import { expirySweep } from './sweep';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function option(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(args[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+async function adminQuery(baseUrl: string, sql: string): Promise<void> {
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function scratchDatabase(baseUrl: string, name: string): Promise<string> {
+  await adminQuery(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await adminQuery(baseUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const dataSource = createDataSource(url.toString(), 2);
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  return url.toString();
+}
+
+interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+}
+
+function startService(entry: string, env: Record<string, string>): ServiceProcess {
+  const inherited = readProcessEnv();
+  const child = spawn(process.execPath, ['-r', './scripts/register.js', entry], {
+    cwd: ROOT,
+    env: { PATH: inherited.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { child, output: () => out };
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const proposals = option('proposals', 30);
+  const signerCount = option('signers', 8);
+  const sweepTotal = option('sweep-total', 1_000_000);
+  const sweepDue = option('sweep-due', 10_000);
+  console.log(
+    `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); ${proposals} proposals of ${signerCount}-of-${signerCount}`,
+  );
+
+  let baseUrl = readProcessEnv().DATABASE_URL;
+  const embedded = baseUrl
+    ? null
+    : await startEmbeddedPostgres({
+        dataDir: join(mkdtempSync(join(tmpdir(), 'bench-e2e-')), 'pg'),
+        persistent: false,
+      });
+  baseUrl = baseUrl ?? embedded!.url;
+  const serviceUrl = await scratchDatabase(baseUrl, 'bench_e2e_service');
+  const ledger = await startLedgerSandbox({ port: 0, closeIntervalMs: 250 });
+  const xaman = await startXamanSandbox({
+    port: 0,
+    apiKey: SANDBOX_XAMAN_API_KEY,
+    apiSecret: SANDBOX_XAMAN_API_SECRET,
+    keepaliveIntervalMs: 5000,
+  });
+  const services: ServiceProcess[] = [];
+  const monitor = new Client({ connectionString: serviceUrl });
+  await monitor.connect();
+  try {
+    const setupSource = createDataSource(serviceUrl, 1);
+    await setupSource.initialize();
+    const adminKey = (await apiKeyTools(setupSource).issue('bench admin', 'admin')).key;
+    await setupSource.destroy();
+
+    const env = {
+      DATABASE_URL: serviceUrl,
+      XRPL_NETWORK: 'sandbox',
+      SANDBOX_MODE: 'true',
+      XRPL_URL: ledger.url,
+      XRPL_MIN_SECONDS_PER_LEDGER: '1',
+      XAMAN_API_KEY: SANDBOX_XAMAN_API_KEY,
+      XAMAN_API_SECRET: SANDBOX_XAMAN_API_SECRET,
+      XAMAN_ENDPOINT: xaman.url,
+      XAMAN_POLL_INTERVAL_MS: '30000',
+      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      WORKER_TICK_MS: '250',
+      LOG_LEVEL: 'error',
+      HOST: '127.0.0.1',
+      PORT: '0',
+    };
+    const api = startService('apps/api/src/main.ts', env);
+    const worker = startService('apps/worker/src/main.ts', env);
+    services.push(api, worker);
+    await waitUntil(() => /API listening on (http:\/\/\S+) /.test(api.output()), 60_000, 'the API');
+    await waitUntil(() => /Worker running/.test(worker.output()), 60_000, 'the worker');
+    const apiUrl = /API listening on (http:\/\/\S+) /.exec(api.output())![1]!;
+    xaman.setWebhookUrl(`${apiUrl}/v1/webhooks/xaman`);
+    const call = async (method: string, path: string, body?: unknown): Promise<any> => {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await res.json();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+
+    // Accounts: proposals spread over accounts with Tickets; signers' phones ignore pushes (we sign).
+    const perAccount = 5;
+    const accounts: { setup: MultisigSetup; id: string }[] = [];
+    for (let i = 0; i < Math.ceil((proposals + 1) / perAccount); i++) {
+      const setup = await setUpMultisigAccount(ledger, xaman, {
+        quorum: signerCount,
+        signers: Array.from({ length: signerCount }, () => ({
+          weight: 1,
+          behaviour: { action: 'ignore' as const },
+        })),
+        tickets: perAccount,
+        fundDrops: 100_000_000_000n,
+      });
+      const registered = await call('POST', '/v1/accounts', {
+        address: setup.account.address,
+        network: 'sandbox',
+      });
+      for (const signer of setup.signers) {
+        await call('PUT', `/v1/accounts/${registered.id}/signers/${signer.address}`, {
+          userToken: signer.userToken,
+        });
+      }
+      accounts.push({ setup, id: registered.id as string });
+    }
+    const propose = (index: number) =>
+      call('POST', '/v1/proposals', {
+        accountId: accounts[index % accounts.length]!.id,
+        txjson: {
+          TransactionType: 'Payment',
+          Destination: Wallet.generate().classicAddress,
+          Amount: '2000000',
+        },
+      });
+    const pids = async () => [
+      api.child.pid!,
+      worker.child.pid!,
+      ...(
+        await monitor.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+        )
+      ).rows.map((r) => r.pid),
+    ];
+    const latency = async (ids: string[], from: string, to: string): Promise<number[]> => {
+      const rows = await monitor.query<{ ms: number }>(
+        `SELECT extract(epoch FROM (b.occurred_at - a.occurred_at)) * 1000 AS ms
+         FROM audit_events a JOIN audit_events b ON b.entity_id = a.entity_id AND b.action = $3
+         WHERE a.action = $2 AND a.entity_id = ANY($1)`,
+        [ids, from, to],
+      );
+      return rows.rows.map((r) => Number(r.ms));
+    };
+    const count = async (sql: string, ids: string[]) =>
+      Number((await monitor.query<{ n: string }>(sql, [ids])).rows[0]!.n);
+
+    // Unloaded: one proposal alone, signed by everyone at once.
+    const lone = await propose(proposals);
+    for (const signer of lone.signers) xaman.sign(signer.payloadUuid);
+    await waitUntil(
+      async () =>
+        (await count(`SELECT count(*) n FROM proposals WHERE state = 'succeeded' AND id = ANY($1)`, [
+          lone.id,
+        ])) === 1,
+      60_000,
+      'the unloaded proposal',
+    );
+    const unloadedQuorumToSubmitted = (
+      await latency([lone.id], 'proposal.quorum_reached', 'proposal.submitted')
+    )[0]!;
+
+    // Creations.
+    let meter = new CpuMeter(await pids());
+    let started = Date.now();
+    const created: any[] = [];
+    for (let i = 0; i < proposals; i += 5) {
+      created.push(
+        ...(await Promise.all(Array.from({ length: Math.min(5, proposals - i) }, (_, k) => propose(i + k)))),
+      );
+    }
+    const creationSeconds = (Date.now() - started) / 1000;
+    const creationCpu = meter.usedMs(await pids());
+    const ids = created.map((p) => p.id as string);
+    await waitUntil(
+      async () =>
+        (await count(
+          `SELECT count(*) n FROM signature_requests WHERE state = 'created' AND proposal_id = ANY($1)`,
+          ids,
+        )) ===
+        proposals * signerCount,
+      60_000,
+      'every payload created',
+    );
+
+    // Ingest: every signer signs at once.
+    const total = proposals * signerCount;
+    meter = new CpuMeter(await pids());
+    started = Date.now();
+    for (const proposal of created) for (const signer of proposal.signers) xaman.sign(signer.payloadUuid);
+    await waitUntil(
+      async () =>
+        (await count(`SELECT count(*) n FROM signatures WHERE proposal_id = ANY($1)`, ids)) === total,
+      120_000,
+      'every signature stored',
+    );
+    const ingestSeconds = (Date.now() - started) / 1000;
+    const ingestCpu = meter.usedMs(await pids());
+    await waitUntil(
+      async () =>
+        (await count(`SELECT count(*) n FROM proposals WHERE state = 'succeeded' AND id = ANY($1)`, ids)) ===
+        proposals,
+      120_000,
+      'every proposal settled',
+    );
+    const toSubmitted = await latency(ids, 'proposal.quorum_reached', 'proposal.submitted');
+    const toValidated = await latency(ids, 'proposal.quorum_reached', 'proposal.succeeded');
+    const rss = { api: peakRssMb(api.child.pid!), worker: peakRssMb(worker.child.pid!) };
+    const serviceCpu = { api: cpuMs(api.child.pid!), worker: cpuMs(worker.child.pid!) };
+
+    const floorUrl = await scratchDatabase(baseUrl, 'bench_e2e_floor');
+    const floor = await postgresFloor(floorUrl, { clients: 8, seconds: 5 });
+    const createFloor = await creationFloor(floorUrl, { clients: 8, seconds: 3, signers: signerCount });
+
+    const sweepUrl = await scratchDatabase(baseUrl, 'bench_e2e_sweep');
+    const sweepSource = createDataSource(sweepUrl, 4);
+    await sweepSource.initialize();
+    const sweep = await expirySweep(sweepSource, sweepTotal, sweepDue);
+    await sweepSource.destroy();
+
+    const perSignature = ingestCpu / total;
+    printTable(`Ingest: ${total} signatures (${proposals} proposals × ${signerCount}), all signed at once`, [
+      [
+        'signatures/s',
+        fmt(total / ingestSeconds),
+        fmt(floor.txPerSecond),
+        'PostgreSQL floor: tx/s, 3 writes per tx, 8 clients',
+      ],
+      [
+        'CPU-ms per signature (API+worker+PG)',
+        fmt(perSignature, 2),
+        fmt(floor.pgCpuMsPerTx, 3),
+        'PostgreSQL CPU-ms per floor tx',
+      ],
+      ['ratio service/floor CPU', fmt(perSignature / floor.pgCpuMsPerTx), '4.0', 'target (issue)'],
+      [
+        'quorum → submitted p50 (ms)',
+        fmt(percentile(toSubmitted, 50)),
+        fmt(unloadedQuorumToSubmitted),
+        'the same, one proposal alone',
+      ],
+      [
+        'quorum → submitted p99 (ms)',
+        fmt(percentile(toSubmitted, 99)),
+        fmt(unloadedQuorumToSubmitted),
+        'the same, one proposal alone',
+      ],
+      ['quorum → validated p50 (ms)', fmt(percentile(toValidated, 50)), '250.0', 'one ledger close interval'],
+    ]);
+    printTable(`Creation: ${proposals} proposals, 5 at a time`, [
+      [
+        'proposals/s',
+        fmt(proposals / creationSeconds),
+        fmt(createFloor.perSecond),
+        'PostgreSQL floor: proposal + requests + audit rows',
+      ],
+      [
+        'CPU-ms per proposal (API+worker+PG)',
+        fmt(creationCpu / proposals, 2),
+        fmt(createFloor.pgCpuMsPerProposal, 3),
+        'PostgreSQL CPU-ms per floor proposal',
+      ],
+    ]);
+    printTable(
+      `Expiry sweep: ${sweepTotal.toLocaleString('en-US')} proposals, ${sweepDue.toLocaleString('en-US')} due (rows inserted in ${fmt(sweep.insertSeconds)} s)`,
+      [
+        ['sweep (ms)', fmt(sweep.sweepMs, 0), fmt(sweep.bulkUpdateMs, 0), 'one bulk UPDATE of the same rows'],
+        ['proposals expired', String(sweep.expired), String(sweepDue), 'due'],
+      ],
+    );
+    printTable('Processes', [
+      ['peak RSS API (MB)', fmt(rss.api), '250.0', 'target (issue)'],
+      ['peak RSS worker (MB)', fmt(rss.worker), '250.0', 'target (issue)'],
+      [
+        'total CPU API / worker (ms)',
+        `${fmt(serviceCpu.api, 0)} / ${fmt(serviceCpu.worker, 0)}`,
+        '-',
+        'since start',
+      ],
+    ]);
+  } finally {
+    await monitor.end().catch(() => undefined);
+    for (const service of services) service.child.kill('SIGTERM');
+    await Promise.all(
+      services.map(
+        (s) =>
+          new Promise((resolve) =>
+            s.child.exitCode !== null ? resolve(null) : s.child.once('exit', resolve),
+          ),
+      ),
+    );
+    await xaman.close();
+    await ledger.close();
+    for (const name of ['bench_e2e_service', 'bench_e2e_floor', 'bench_e2e_sweep']) {
+      await adminQuery(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    }
+    await embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
