@@ -1,4 +1,4 @@
-import { TypeormUnitOfWork, TypeormWebhookOutbox, TypeormWebhookRepository } from '@app/persistence';
+import { TypeormUnitOfWork, TypeormWebhookRepository } from '@app/persistence';
 import { webhookEvent, WebhookEventType } from '@app/domain';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { waitUntil } from './support/flow';
@@ -176,6 +176,9 @@ describe('persistence: the webhook outbox, leases and per-key order (real Postgr
     expect(await webhooks.disableSubscription(s.id, 'failing', at(3))).toBe(false);
     expect(await claimTypes(100)).toEqual([]);
     await webhooks.updateSubscription(s.id, { enabled: true, disabledAt: null, disabledReason: null }, at(4));
+    // Re-enabled: the waiting delivery is due now and its failure window starts again.
+    expect(await webhooks.restartPendingDeliveries(s.id, at(4))).toBe(1);
+    expect(await webhooks.subscriptionsFailingSince(at(1000))).toEqual([]);
     const [resumed] = await webhooks.claimDue(at(100), at(160), 10);
     await webhooks.markDelivered(resumed!.delivery.id, resumed!.leaseToken, 204, at(101));
     const requeued = await webhooks.requeueDelivery(resumed!.delivery.id, at(200));

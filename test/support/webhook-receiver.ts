@@ -24,12 +24,13 @@ export class WebhookReceiver {
   ) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver!: WebhookReceiver;
+    const holder: { receiver?: WebhookReceiver } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const header = (name: string, h: IncomingHttpHeaders) => String(h[name] ?? '');
+        const receiver = holder.receiver!;
         const answered = receiver.status;
         receiver.received.push({
           id: header('webhook-id', req.headers),
@@ -43,8 +44,8 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks`);
-    return receiver;
+    holder.receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks`);
+    return holder.receiver;
   }
 
   /** What the receiver accepted (2xx), deduplicated by webhook-id (at-least-once delivery), in arrival order. */

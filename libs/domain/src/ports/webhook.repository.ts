@@ -22,7 +22,10 @@ export type NewWebhookSubscription = Pick<
 >;
 
 export type WebhookSubscriptionPatch = Partial<
-  Pick<WebhookSubscriptionRecord, 'url' | 'events' | 'description' | 'enabled' | 'disabledAt' | 'disabledReason'>
+  Pick<
+    WebhookSubscriptionRecord,
+    'url' | 'events' | 'description' | 'enabled' | 'disabledAt' | 'disabledReason'
+  >
 >;
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered';
@@ -75,7 +78,10 @@ export interface WebhookDeliveryFilter {
 
 /** Subscriptions and their deliveries (one aggregate). */
 export abstract class WebhookRepository {
-  abstract insertSubscription(subscription: NewWebhookSubscription, now: Date): Promise<WebhookSubscriptionRecord>;
+  abstract insertSubscription(
+    subscription: NewWebhookSubscription,
+    now: Date,
+  ): Promise<WebhookSubscriptionRecord>;
   abstract findSubscription(id: string): Promise<WebhookSubscriptionRecord | null>;
   abstract listSubscriptions(): Promise<WebhookSubscriptionRecord[]>;
   abstract updateSubscription(
@@ -105,6 +111,9 @@ export abstract class WebhookRepository {
   abstract subscriptionsFailingSince(before: Date): Promise<WebhookSubscriptionRecord[]>;
   /** Disables it if it is still enabled; false otherwise. */
   abstract disableSubscription(id: string, reason: string, now: Date): Promise<boolean>;
+
+  /** A re-enabled subscription's pending deliveries: due now, with a fresh failure window. */
+  abstract restartPendingDeliveries(subscriptionId: string, now: Date): Promise<number>;
 
   abstract listDeliveries(filter: WebhookDeliveryFilter): Promise<WebhookDeliveryRecord[]>;
   abstract findDelivery(id: string): Promise<WebhookDeliveryRecord | null>;

@@ -31,7 +31,10 @@ export class ProposalQueries {
    * Every proposal the filter selects, newest first, with its requests and signatures: read a page
    * at a time, so an export of a month streams without holding it in memory.
    */
-  async *export(filter: Omit<ProposalListFilter, 'after' | 'limit'>, pageSize = 200): AsyncGenerator<ProposalWithDetails> {
+  async *export(
+    filter: Omit<ProposalListFilter, 'after' | 'limit'>,
+    pageSize = 200,
+  ): AsyncGenerator<ProposalWithDetails> {
     let after: ProposalListFilter['after'];
     for (;;) {
       const page = await this.proposals.list({ ...filter, after, limit: pageSize });

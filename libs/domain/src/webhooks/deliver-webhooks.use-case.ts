@@ -92,7 +92,12 @@ export class DeliverWebhooks {
     const statusCode = 'statusCode' in answer ? answer.statusCode : null;
     const error = 'error' in answer ? answer.error : `HTTP ${answer.statusCode}`;
     const nextAttemptAt = new Date(now.getTime() + webhookRetryDelayMs(delivery.attempts, this.settings));
-    await this.webhooks.markFailed(delivery.id, claimed.leaseToken, { statusCode, error, nextAttemptAt }, now);
+    await this.webhooks.markFailed(
+      delivery.id,
+      claimed.leaseToken,
+      { statusCode, error, nextAttemptAt },
+      now,
+    );
     this.metrics.webhookOutcome('failed');
     this.log.warn('webhook delivery failed', {
       deliveryId: delivery.id,

@@ -17,9 +17,13 @@ export class ResendWebhookDelivery {
   ) {}
 
   async execute(deliveryId: string, actor: Actor): Promise<WebhookDeliveryRecord> {
-    const requeued = isUuid(deliveryId) ? await this.webhooks.requeueDelivery(deliveryId, this.clock.now()) : null;
+    const requeued = isUuid(deliveryId)
+      ? await this.webhooks.requeueDelivery(deliveryId, this.clock.now())
+      : null;
     if (!requeued) {
-      throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `No webhook delivery ${deliveryId}.`, { deliveryId });
+      throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `No webhook delivery ${deliveryId}.`, {
+        deliveryId,
+      });
     }
     await this.audit.append(actor, {
       action: 'webhook_delivery.resent',

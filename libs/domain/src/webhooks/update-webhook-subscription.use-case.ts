@@ -45,6 +45,8 @@ export class UpdateWebhookSubscription {
         subscriptionId: id,
       });
     }
+    // Re-enabled: what waited goes out now, and the disable clock starts again.
+    if (command.enabled === true) await this.webhooks.restartPendingDeliveries(id, this.clock.now());
     await this.audit.append(actor, {
       action: 'webhook_subscription.updated',
       entityType: 'webhook_subscription',

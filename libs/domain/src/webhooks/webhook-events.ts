@@ -12,7 +12,9 @@ import { PROPOSAL_STATES, REQUEST_STATES } from '../state/proposal-state';
 export const WEBHOOK_EVENT_TYPES = [
   'proposal.created',
   ...PROPOSAL_STATES.map((state) => `proposal.${state}` as const),
-  ...REQUEST_STATES.filter((state) => state !== 'queued').map((state) => `signature_request.${state}` as const),
+  ...REQUEST_STATES.filter((state) => state !== 'queued').map(
+    (state) => `signature_request.${state}` as const,
+  ),
   'signature.accepted',
   'signature.refused',
   'account.registered',

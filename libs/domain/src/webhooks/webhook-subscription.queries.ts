@@ -26,7 +26,9 @@ export class WebhookSubscriptionQueries {
   }
 
   /** One page of a subscription's deliveries, newest first, and whether more follow. */
-  async deliveries(filter: WebhookDeliveryFilter): Promise<{ items: WebhookDeliveryRecord[]; more: boolean }> {
+  async deliveries(
+    filter: WebhookDeliveryFilter,
+  ): Promise<{ items: WebhookDeliveryRecord[]; more: boolean }> {
     await this.get(filter.subscriptionId);
     const rows = await this.webhooks.listDeliveries({ ...filter, limit: filter.limit + 1 });
     return { items: rows.slice(0, filter.limit), more: rows.length > filter.limit };

@@ -77,7 +77,10 @@ export class InMemoryWebhookRepository extends WebhookRepository {
       .sort((a, b) => a.sequence - b.sequence);
   }
 
-  async insertSubscription(subscription: NewWebhookSubscription, now: Date): Promise<WebhookSubscriptionRecord> {
+  async insertSubscription(
+    subscription: NewWebhookSubscription,
+    now: Date,
+  ): Promise<WebhookSubscriptionRecord> {
     return this.subscriptions.put({
       id: randomUUID(),
       ...subscription,
@@ -123,14 +126,22 @@ export class InMemoryWebhookRepository extends WebhookRepository {
           (d.leaseUntil === null || d.leaseUntil <= now) &&
           !pending.some(
             (e) =>
-              e.subscriptionId === d.subscriptionId && e.orderingKey === d.orderingKey && e.sequence < d.sequence,
+              e.subscriptionId === d.subscriptionId &&
+              e.orderingKey === d.orderingKey &&
+              e.sequence < d.sequence,
           ),
       )
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.sequence - b.sequence)
       .slice(0, limit);
     return due.map((d) => {
       const leaseToken = randomUUID();
-      const claimed = this.deliveries.put({ ...d, leaseUntil, leaseToken, attempts: d.attempts + 1, lastAttemptAt: now });
+      const claimed = this.deliveries.put({
+        ...d,
+        leaseUntil,
+        leaseToken,
+        attempts: d.attempts + 1,
+        lastAttemptAt: now,
+      });
       const event = this.events.get(d.eventId)!;
       const subscription = this.subscriptions.get(d.subscriptionId)!;
       return {
@@ -191,8 +202,22 @@ export class InMemoryWebhookRepository extends WebhookRepository {
   async disableSubscription(id: string, reason: string, now: Date): Promise<boolean> {
     const found = this.subscriptions.get(id);
     if (!found?.enabled) return false;
-    this.subscriptions.put({ ...found, enabled: false, disabledAt: now, disabledReason: reason, updatedAt: now });
+    this.subscriptions.put({
+      ...found,
+      enabled: false,
+      disabledAt: now,
+      disabledReason: reason,
+      updatedAt: now,
+    });
     return true;
+  }
+
+  async restartPendingDeliveries(subscriptionId: string, now: Date): Promise<number> {
+    const pending = this.deliveries.filter(
+      (d) => d.subscriptionId === subscriptionId && d.status === 'pending',
+    );
+    for (const d of pending) this.deliveries.put({ ...d, nextAttemptAt: now, firstFailedAt: null });
+    return pending.length;
   }
 
   async listDeliveries(filter: WebhookDeliveryFilter): Promise<WebhookDeliveryRecord[]> {
@@ -217,7 +242,13 @@ export class InMemoryWebhookRepository extends WebhookRepository {
     const d = this.deliveries.get(id);
     if (!d) return null;
     return this.view(
-      this.deliveries.put({ ...d, status: 'pending', nextAttemptAt: now, firstFailedAt: null, deliveredAt: null }),
+      this.deliveries.put({
+        ...d,
+        status: 'pending',
+        nextAttemptAt: now,
+        firstFailedAt: null,
+        deliveredAt: null,
+      }),
     );
   }
 

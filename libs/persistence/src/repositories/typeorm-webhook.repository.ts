@@ -45,11 +45,11 @@ export class TypeormWebhookOutbox extends WebhookOutbox {
 }
 
 function delivery(manager: EntityManager, row: Record<string, unknown>): WebhookDeliveryRecord {
-  const { leaseUntil: _leaseUntil, leaseToken: _leaseToken, ...record } = hydrate(
-    manager,
-    WebhookDeliveryEntity,
-    row,
-  );
+  const {
+    leaseUntil: _leaseUntil,
+    leaseToken: _leaseToken,
+    ...record
+  } = hydrate(manager, WebhookDeliveryEntity, row);
   return record;
 }
 
@@ -63,7 +63,10 @@ export class TypeormWebhookRepository extends WebhookRepository {
     return this.manager.getRepository(WebhookSubscriptionEntity);
   }
 
-  async insertSubscription(subscription: NewWebhookSubscription, now: Date): Promise<WebhookSubscriptionRecord> {
+  async insertSubscription(
+    subscription: NewWebhookSubscription,
+    now: Date,
+  ): Promise<WebhookSubscriptionRecord> {
     return this.subscriptions.save(
       this.subscriptions.create({ ...subscription, enabled: true, createdAt: now, updatedAt: now }),
     );
@@ -207,6 +210,17 @@ export class TypeormWebhookRepository extends WebhookRepository {
       { enabled: false, disabledAt: now, disabledReason: reason, updatedAt: now },
     );
     return result.affected === 1;
+  }
+
+  async restartPendingDeliveries(subscriptionId: string, now: Date): Promise<number> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE webhook_deliveries SET next_attempt_at = $2, first_failed_at = NULL
+        WHERE subscription_id = $1 AND status = 'pending'
+        RETURNING id`,
+      [subscriptionId, now],
+    );
+    return rows.length;
   }
 
   async listDeliveries(filter: WebhookDeliveryFilter): Promise<WebhookDeliveryRecord[]> {
