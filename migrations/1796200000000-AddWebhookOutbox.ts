@@ -67,7 +67,9 @@ export class AddWebhookOutbox1796200000000 implements MigrationInterface {
       CREATE INDEX webhook_deliveries_pending_order
       ON webhook_deliveries (subscription_id, ordering_key, sequence)
       WHERE status = 'pending'`);
-    await q.query(`CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, sequence DESC)`);
+    await q.query(
+      `CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, sequence DESC)`,
+    );
     await q.query(`CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id)`);
   }
 
