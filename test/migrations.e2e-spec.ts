@@ -11,6 +11,9 @@ const TABLES = [
   'signature_requests',
   'signatures',
   'signers',
+  'webhook_deliveries',
+  'webhook_events',
+  'webhook_subscriptions',
   'xaman_webhook_receipts',
 ];
 
@@ -178,6 +181,14 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
 
+    // AddWebhookOutbox (the next migration) comes off first, taking exactly its tables and column.
+    await ds.undoLastMigration();
+    expect((await tables()).filter((t) => t.startsWith('webhook_'))).toEqual([]);
+    expect(
+      await ds.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'proposals' AND column_name = 'quorum_reached_at'`,
+      ),
+    ).toEqual([]);
     await ds.undoLastMigration();
     expect(await columns()).toEqual([]);
     expect(await indexes()).toEqual([]);
@@ -194,7 +205,7 @@ describe('migrations (real PostgreSQL)', () => {
          '12', $2, '2030-01-01T00:00:00Z', 77) RETURNING id`,
       [accountId, 'A'.repeat(64)],
     );
-    expect(await ds.runMigrations()).toHaveLength(1);
+    expect(await ds.runMigrations()).toHaveLength(2);
     const [row] = await ds.query(
       `SELECT last_submitted_at, last_submitted_ledger_index::int AS ledger FROM proposals WHERE id = $1`,
       [proposalId],

@@ -13,6 +13,12 @@ import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
+import { TerminusModule } from '@nestjs/terminus';
+import { MetricsController } from './metrics/metrics.controller';
+import {
+  WebhookDeliveriesController,
+  WebhookSubscriptionsController,
+} from './webhook-subscriptions/webhook-subscriptions.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -24,6 +30,7 @@ export class ApiModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(pinoParams(config, true)),
         CoordinatorModule.forRoot(config),
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [
         HealthController,
@@ -32,6 +39,9 @@ export class ApiModule {
         ProposalsController,
         XamanWebhookController,
         AuditEventsController,
+        MetricsController,
+        WebhookSubscriptionsController,
+        WebhookDeliveriesController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

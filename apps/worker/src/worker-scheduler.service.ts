@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ModuleRef } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LedgerPort } from '@app/domain';
+import { LedgerPort, Metrics } from '@app/domain';
 import type { XrplLedgerGateway } from '@app/xrpl';
 import { WORKER_JOBS } from './jobs';
 import { WorkerJob } from './worker-job';
@@ -24,6 +24,7 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LedgerPort) private readonly ledger: XrplLedgerGateway,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,10 +46,15 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
   tick(job: WorkerJob): Promise<void> {
     const current = this.running.get(job.name);
     if (current) return current;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const run = job
       .run()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error, job: job.name }, `job ${job.name} failed`))
+      .then(() => this.metrics.jobRun(job.name, seconds(), true))
+      .catch((error: unknown) => {
+        this.metrics.jobRun(job.name, seconds(), false);
+        this.logger.error({ err: error, job: job.name }, `job ${job.name} failed`);
+      })
       .finally(() => this.running.delete(job.name));
     this.running.set(job.name, run);
     return run;

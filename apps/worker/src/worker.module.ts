@@ -7,6 +7,7 @@ import { pinoParams } from '../../shared/logging';
 import { WORKER_JOBS } from './jobs';
 import { WORKER_DATA_SOURCE } from './worker-job';
 import { WorkerSchedulerService } from './worker-scheduler.service';
+import { WorkerMetricsServer } from './worker-metrics.server';
 
 /** The worker process: the only place ScheduleModule is imported. It serves no HTTP. */
 @Module({})
@@ -21,7 +22,7 @@ export class WorkerModule {
         // Its own named data source, so that the API and the worker can share one process (npm start).
         CoordinatorModule.forRoot(config, WORKER_DATA_SOURCE),
       ],
-      providers: [WorkerSchedulerService, ...WORKER_JOBS],
+      providers: [WorkerSchedulerService, WorkerMetricsServer, ...WORKER_JOBS],
     };
   }
 }

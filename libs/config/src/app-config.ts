@@ -50,6 +50,24 @@ export interface AppConfig {
     /** How often webhook receipts older than a day are deleted. */
     pruneIntervalMs: number;
   };
+  /** Outbound webhooks to integrators (Standard Webhooks, from the PostgreSQL outbox). */
+  webhooks: {
+    /** How often the worker sends due deliveries. */
+    deliveryIntervalMs: number;
+    /** One HTTP attempt; longer is a failure. */
+    timeoutMs: number;
+    /** Back-off after the n-th failure: base x 2^(n-1), at most max. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** A subscription whose oldest undelivered event has failed this long is disabled. */
+    disableAfterHours: number;
+  };
+  metrics: {
+    /** Bearer token /metrics requires; null: /metrics is open (protect it at the network). */
+    token: string | null;
+    /** The worker serves its /metrics on this port (0: off). */
+    workerPort: number;
+  };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;
 }

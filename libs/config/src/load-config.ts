@@ -47,6 +47,10 @@ class Reader {
     return value;
   }
 
+  optionalString(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
   int(name: string, fallback: number, min: number, max: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -167,6 +171,17 @@ export function loadConfig(env: Env): AppConfig {
       tickMs: r.int('WORKER_TICK_MS', 2000, 50, 3_600_000),
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
       pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
+    },
+    webhooks: {
+      deliveryIntervalMs: r.int('WEBHOOK_DELIVERY_INTERVAL_MS', 1000, 50, 3_600_000),
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      retryBaseMs: r.int('WEBHOOK_RETRY_BASE_MS', 5_000, 10, 3_600_000),
+      retryMaxMs: r.int('WEBHOOK_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
+      disableAfterHours: r.number('WEBHOOK_DISABLE_AFTER_HOURS', 72, 0.001, 8_760),
+    },
+    metrics: {
+      token: r.optionalString('METRICS_TOKEN'),
+      workerPort: r.int('WORKER_METRICS_PORT', 0, 0, 65535),
     },
     sandbox: r.bool('SANDBOX_MODE', false),
   };

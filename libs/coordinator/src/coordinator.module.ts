@@ -22,6 +22,16 @@ import {
   CombineAndSubmit,
   CoordinatorSettings,
   CreateProposal,
+  CreateWebhookSubscription,
+  DeleteWebhookSubscription,
+  DeliverWebhooks,
+  Metrics,
+  ResendWebhookDelivery,
+  UpdateWebhookSubscription,
+  WebhookDeliverySettings,
+  WebhookRepository,
+  WebhookSubscriptionQueries,
+  WebhookTransport,
   DispatchSignRequest,
   DomainLogger,
   IssueApiKey,
@@ -49,6 +59,8 @@ import {
   XamanPort,
 } from '@app/domain';
 import { cryptoBackend } from '@app/multisign';
+import { instrument, PrometheusMetrics } from '@app/observability';
+import { FetchWebhookTransport } from './fetch-webhook-transport';
 import { PersistenceModule } from '@app/persistence';
 import { XamanGateway } from '@app/xaman';
 import { XrplLedgerGateway } from '@app/xrpl';
@@ -62,6 +74,17 @@ const FORCE_NETWORK: Record<string, string | null> = {
 
 export const COORDINATOR_SETTINGS = Symbol('COORDINATOR_SETTINGS');
 export const DOMAIN_LOGGER = Symbol('DOMAIN_LOGGER');
+export const WEBHOOK_DELIVERY_SETTINGS = Symbol('WEBHOOK_DELIVERY_SETTINGS');
+
+export function webhookDeliverySettings(config: AppConfig): WebhookDeliverySettings {
+  return {
+    leaseMs: config.webhooks.timeoutMs + 30_000,
+    retryBaseMs: config.webhooks.retryBaseMs,
+    retryMaxMs: config.webhooks.retryMaxMs,
+    disableAfterMs: Math.round(config.webhooks.disableAfterHours * 3_600_000),
+    batchSize: 50,
+  };
+}
 
 export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
   return {
@@ -122,7 +145,7 @@ const L = DOMAIN_LOGGER;
 
 /** The use-cases, each built from its ports (the order of `inject` is the constructor's). */
 const USE_CASES: Provider[] = [
-  construct(StateChanges, [UnitOfWork, Clock]),
+  construct(StateChanges, [UnitOfWork, Clock, Metrics]),
   construct(SignerKeys, [LedgerPort]),
   construct(PayloadWatches, [XamanPort]),
   construct(WithdrawPayloads, [ProposalRepository, StateChanges, XamanPort, PayloadWatches, Clock, S, L]),
@@ -195,6 +218,20 @@ const USE_CASES: Provider[] = [
   construct(RevokeApiKey, [ApiKeyRepository, AuditRepository, Clock]),
   construct(ApiKeyQueries, [ApiKeyRepository]),
   construct(AuditQueries, [AuditRepository]),
+  construct(CreateWebhookSubscription, [WebhookRepository, AuditRepository, TokenCipher, Clock]),
+  construct(UpdateWebhookSubscription, [WebhookRepository, AuditRepository, Clock]),
+  construct(DeleteWebhookSubscription, [WebhookRepository, AuditRepository]),
+  construct(WebhookSubscriptionQueries, [WebhookRepository]),
+  construct(ResendWebhookDelivery, [WebhookRepository, AuditRepository, Clock]),
+  construct(DeliverWebhooks, [
+    WebhookRepository,
+    WebhookTransport,
+    TokenCipher,
+    Metrics,
+    Clock,
+    WEBHOOK_DELIVERY_SETTINGS,
+    L,
+  ]),
 ];
 
 /**
@@ -207,24 +244,42 @@ export class CoordinatorModule {
   /** `dataSourceName`: the process's own database connection name (the worker names its own). */
   static forRoot(config: AppConfig, dataSourceName?: string): DynamicModule {
     const adapters: Provider[] = [
+      // One registry per process; the gateways are timed and their failures counted by method.
+      { provide: Metrics, useFactory: () => PrometheusMetrics.shared() },
       {
         provide: LedgerPort,
-        inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) =>
-          new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
+        inject: [APP_CONFIG, Metrics],
+        useFactory: (config: AppConfig, metrics: Metrics) =>
+          instrument(
+            new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
+            'xrpl',
+            metrics,
+            ['close', 'onLedgerClosed'],
+          ),
       },
       {
         provide: XamanPort,
-        inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) =>
-          new XamanGateway({
-            apiKey: config.xaman.apiKey,
-            apiSecret: config.xaman.apiSecret,
-            endpoint: config.xaman.endpoint,
-            timeoutMs: config.xaman.requestTimeoutMs,
-            webhookMaxSkewSeconds: config.xaman.webhookMaxSkewSeconds,
-          }),
+        inject: [APP_CONFIG, Metrics],
+        useFactory: (config: AppConfig, metrics: Metrics) =>
+          instrument(
+            new XamanGateway({
+              apiKey: config.xaman.apiKey,
+              apiSecret: config.xaman.apiSecret,
+              endpoint: config.xaman.endpoint,
+              timeoutMs: config.xaman.requestTimeoutMs,
+              webhookMaxSkewSeconds: config.xaman.webhookMaxSkewSeconds,
+            }),
+            'xaman',
+            metrics,
+            ['watchPayload'],
+          ),
       },
+      {
+        provide: WebhookTransport,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => new FetchWebhookTransport(config.webhooks.timeoutMs),
+      },
+      { provide: WEBHOOK_DELIVERY_SETTINGS, inject: [APP_CONFIG], useFactory: webhookDeliverySettings },
       {
         provide: TokenCipher,
         inject: [APP_CONFIG],
@@ -257,6 +312,7 @@ export class CoordinatorModule {
         persistence,
         LedgerPort,
         XamanPort,
+        Metrics,
         Clock,
         S,
         ...USE_CASES.map((p) => (p as { provide: unknown }).provide as never),

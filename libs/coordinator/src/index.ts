@@ -1,1 +1,2 @@
 export * from './coordinator.module';
+export * from './fetch-webhook-transport';

@@ -64,6 +64,8 @@ export interface ProposalRecord {
   createdBy: string | null;
   idempotencyKey: string | null;
   requestFingerprint: string | null;
+  /** When the quorum was last reached (`quorumClaimed`). */
+  quorumReachedAt: Date | null;
   combinedBlob: string | null;
   combinedHash: string | null;
   submitAttempts: number;

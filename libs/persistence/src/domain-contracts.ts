@@ -2,6 +2,9 @@
 export {
   AccountRepository,
   ApiKeyRepository,
+  OperationsReadModel,
+  WebhookOutbox,
+  WebhookRepository,
   AuditRepository,
   DatabaseHealth,
   isOpenProposalState,

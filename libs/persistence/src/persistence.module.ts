@@ -6,7 +6,9 @@ import {
   ApiKeyRepository,
   AuditRepository,
   DatabaseHealth,
+  OperationsReadModel,
   ProposalRepository,
+  WebhookRepository,
   UnitOfWork,
   WebhookReceiptRepository,
 } from './domain-contracts';
@@ -15,6 +17,8 @@ import {
   TypeormApiKeyRepository,
   TypeormAuditRepository,
   TypeormDatabaseHealth,
+  TypeormOperationsReadModel,
+  TypeormWebhookRepository,
   TypeormProposalRepository,
   TypeormUnitOfWork,
   TypeormWebhookReceiptRepository,
@@ -37,6 +41,8 @@ const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSo
   [ApiKeyRepository, (ds) => new TypeormApiKeyRepository(ds.manager)],
   [UnitOfWork, (ds) => new TypeormUnitOfWork(ds)],
   [DatabaseHealth, (ds) => new TypeormDatabaseHealth(ds)],
+  [WebhookRepository, (ds) => new TypeormWebhookRepository(ds.manager)],
+  [OperationsReadModel, (ds) => new TypeormOperationsReadModel(ds.manager)],
 ];
 
 /**

@@ -1,6 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CloseProposal, CreateProposal, PROPOSAL_STATES, ProposalQueries, ProposalState } from '@app/domain';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
@@ -10,6 +22,7 @@ import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
 import { decodeProposalCursor, encodeProposalCursor } from './proposal-cursor';
 import { proposalView } from './proposal.view';
+import { CSV_HEADER, csvRows, exportRecord } from './proposal-export';
 
 export class CreateProposalDto {
   @IsUUID()
@@ -52,6 +65,33 @@ export class ListProposalsQuery {
   @Min(1)
   @Max(100)
   limit?: number;
+}
+
+export class ExportProposalsQuery {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'json' })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+
+  @ApiPropertyOptional({ description: 'created at or after (ISO 8601)', example: '2031-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'created before (ISO 8601)', example: '2031-02-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
+
+  @ApiPropertyOptional({ enum: PROPOSAL_STATES })
+  @IsOptional()
+  @IsIn(PROPOSAL_STATES)
+  state?: ProposalState;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -106,6 +146,53 @@ export class ProposalsController {
       items: page.items.map(proposalView),
       nextCursor: page.more && last ? encodeProposalCursor(last) : null,
     };
+  }
+
+  /**
+   * Month-end accounting: every proposal the filter selects (newest first) with its approval trail,
+   * streamed as JSON (an array) or CSV (one row per signer's request, RFC 4180).
+   */
+  @Get('export')
+  @ApiOperation({ summary: 'Export proposals with their approval trail (CSV or JSON)' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiResponse({ status: 200, description: 'a JSON array, or CSV with a header row' })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED' })
+  async export(@Query() query: ExportProposalsQuery, @Res() res: Response) {
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && from.getTime() >= to.getTime()) {
+      throw new ApiException('VALIDATION_FAILED', '"from" must be before "to".', {
+        fields: [{ field: 'from' }, { field: 'to' }],
+      });
+    }
+    const rows = this.queries.export({
+      state: query.state,
+      accountId: query.accountId,
+      createdFrom: from,
+      createdBefore: to,
+    });
+    // The first page is read before answering, so a failure there is an ordinary error answer.
+    const first = await rows.next();
+    const csv = query.format === 'csv';
+    res.status(200);
+    res.setHeader('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="proposals.${csv ? 'csv' : 'json'}"`);
+    const write = (chunk: string) =>
+      res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', resolve));
+    try {
+      await write(csv ? `${CSV_HEADER}\r\n` : '[');
+      let count = 0;
+      for (let item = first; !item.done; item = await rows.next()) {
+        const record = exportRecord(item.value);
+        await write(csv ? csvRows(record) : `${count > 0 ? ',' : ''}\n${JSON.stringify(record)}`);
+        count++;
+      }
+      if (!csv) await write('\n]\n');
+      res.end();
+    } catch (error) {
+      // Headers are gone: all that is left is to cut the answer short, so it cannot pass for complete.
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   @Get(':id')

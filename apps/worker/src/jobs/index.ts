@@ -1,3 +1,4 @@
+import { DeliverWebhooksJob } from './deliver-webhooks.job';
 import { DispatchSignRequestsJob } from './dispatch-sign-requests.job';
 import { ExpireProposalsJob } from './expire-proposals.job';
 import { FollowSubmissionsJob } from './follow-submissions.job';
@@ -17,4 +18,5 @@ export const WORKER_JOBS = [
   FollowSubmissionsJob,
   LedgerDriftJob,
   PruneWebhookReceiptsJob,
+  DeliverWebhooksJob,
 ] as const;

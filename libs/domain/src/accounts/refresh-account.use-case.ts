@@ -1,3 +1,4 @@
+import { webhookEvent } from '../webhooks/webhook-events';
 import { LedgerPort } from '../ports/ledger.port';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { Actor } from '../shared/actor';
@@ -87,6 +88,22 @@ export class RefreshAccount {
           invalidatedProposalIds: invalidated,
         },
       });
+      const data = {
+        accountId: account.id,
+        address: account.address,
+        quorum: signerList.quorum,
+        signers: signerList.entries,
+        signerListChanged,
+        keysChanged,
+        invalidatedProposalIds: invalidated,
+      };
+      // The drift job re-reads every account on a schedule: only a change is news from it.
+      if (actor.type !== 'worker' || signerListChanged || keysChanged) {
+        await tx.outbox.emit(webhookEvent('account.refreshed', account.id, data, this.clock.now()));
+      }
+      if (signerListChanged) {
+        await tx.outbox.emit(webhookEvent('account.signer_list_changed', account.id, data, this.clock.now()));
+      }
       return invalidated;
     });
     if (signerListChanged || keysChanged) {

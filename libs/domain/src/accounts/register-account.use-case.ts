@@ -1,3 +1,4 @@
+import { webhookEvent } from '../webhooks/webhook-events';
 import { isValidClassicAddress } from 'ripple-address-codec';
 import { DomainError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
@@ -65,6 +66,20 @@ export class RegisterAccount {
             signers: signers.length,
           },
         });
+        await tx.outbox.emit(
+          webhookEvent(
+            'account.registered',
+            saved.id,
+            {
+              accountId: saved.id,
+              address: input.address,
+              network: input.network,
+              quorum: signerList.quorum,
+              signers: signerList.entries,
+            },
+            this.clock.now(),
+          ),
+        );
       }
       return saved;
     });

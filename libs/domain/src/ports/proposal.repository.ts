@@ -38,6 +38,9 @@ export type RequestPatch = Partial<
 export interface ProposalListFilter {
   state?: ProposalState;
   accountId?: string;
+  /** Created at or after `createdFrom`, and before `createdBefore`. */
+  createdFrom?: Date;
+  createdBefore?: Date;
   after?: { createdAt: Date; id: string };
   limit: number;
 }

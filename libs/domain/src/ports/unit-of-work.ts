@@ -1,12 +1,15 @@
 import { AccountRepository } from './account.repository';
 import { AuditRepository } from './audit.repository';
 import { ProposalRepository } from './proposal.repository';
+import { WebhookOutbox } from './webhook.repository';
 
 /** The repositories bound to one database transaction. */
 export interface TransactionalRepositories {
   accounts: AccountRepository;
   proposals: ProposalRepository;
   audit: AuditRepository;
+  /** Outbound webhook events, stored with the change they report. */
+  outbox: WebhookOutbox;
 }
 
 /**

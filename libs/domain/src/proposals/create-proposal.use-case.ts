@@ -1,3 +1,5 @@
+import { proposalEventData } from '../state/state-changes';
+import { webhookEvent } from '../webhooks/webhook-events';
 import { createHash, randomUUID } from 'node:crypto';
 import { MultisignError, prepare, PreparedTransaction } from '@app/multisign';
 import { DomainError } from '../errors/domain.error';
@@ -247,6 +249,14 @@ export class CreateProposal {
           signers: requests.length,
         },
       });
+      await tx.outbox.emit(
+        webhookEvent(
+          'proposal.created',
+          proposal.id,
+          { ...proposalEventData(proposal), signers: requests.map((r) => r.signerAddress) },
+          now,
+        ),
+      );
       this.log.info('proposal created', {
         proposalId: proposal.id,
         accountId: account.id,

@@ -27,6 +27,24 @@ export class ProposalQueries {
     return { items: await Promise.all(page.map((p) => this.details(p))), more: rows.length > filter.limit };
   }
 
+  /**
+   * Every proposal the filter selects, newest first, with its requests and signatures: read a page
+   * at a time, so an export of a month streams without holding it in memory.
+   */
+  async *export(
+    filter: Omit<ProposalListFilter, 'after' | 'limit'>,
+    pageSize = 200,
+  ): AsyncGenerator<ProposalWithDetails> {
+    let after: ProposalListFilter['after'];
+    for (;;) {
+      const page = await this.proposals.list({ ...filter, after, limit: pageSize });
+      for (const proposal of page) yield await this.details(proposal);
+      const last = page[page.length - 1];
+      if (!last || page.length < pageSize) return;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
   private async details(proposal: ProposalRecord): Promise<ProposalWithDetails> {
     const [requests, signatures] = await Promise.all([
       this.proposals.requestsOf(proposal.id),

@@ -2,7 +2,9 @@ import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { ProposalPatch, NewSignature, RequestPatch } from '../ports/proposal.repository';
 import { UnitOfWork, TransactionalRepositories } from '../ports/unit-of-work';
-import { SignatureRequestRecord } from '../records';
+import { Metrics, NoMetrics } from '../ports/metrics.port';
+import { ProposalRecord, SignatureRequestRecord } from '../records';
+import { webhookEvent } from '../webhooks/webhook-events';
 import {
   isOpenProposalState,
   PROPOSAL_TRANSITIONS,
@@ -19,15 +21,45 @@ interface ChangeOptions<P> {
   details?: Record<string, unknown>;
 }
 
+/** What an integrator learns of a proposal with each of its events. */
+export function proposalEventData(proposal: ProposalRecord): Record<string, unknown> {
+  return {
+    proposalId: proposal.id,
+    accountId: proposal.accountId,
+    state: proposal.state,
+    transactionType: proposal.transactionType,
+    sequence: proposal.sequence,
+    ticketSequence: proposal.ticketSequence,
+    hash: proposal.resultHash ?? proposal.combinedHash,
+    resultCode: proposal.resultCode,
+    ledgerIndex: proposal.resultLedgerIndex,
+    deliveredAmount: proposal.deliveredAmount ?? null,
+    reason: proposal.finalReason,
+  };
+}
+
+function requestEventData(request: SignatureRequestRecord): Record<string, unknown> {
+  return {
+    proposalId: request.proposalId,
+    requestId: request.id,
+    signer: request.signerAddress,
+    state: request.state,
+    refusalCode: request.refusalCode,
+  };
+}
+
+const seconds = (from: Date | null, to: Date) => (from ? (to.getTime() - from.getTime()) / 1000 : null);
+
 /**
  * Applies the state machine's transitions: each is a conditional update (it leaves only the states
- * the table allows) plus its audit event, in one unit of work. Returns whether it applied: racing
- * callers act exactly once.
+ * the table allows) plus its audit event and its outbound webhook event (the outbox), in one unit of
+ * work. Returns whether it applied: racing callers act exactly once.
  */
 export class StateChanges {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly metrics: Metrics = new NoMetrics(),
   ) {}
 
   proposal(
@@ -48,19 +80,69 @@ export class StateChanges {
     options: ChangeOptions<ProposalPatch> = {},
   ): Promise<boolean> {
     const { from, to } = PROPOSAL_TRANSITIONS[name];
+    const now = this.clock.now();
     const closing = !isOpenProposalState(to);
     const applied = await tx.proposals.transition(proposalId, from, to, {
       ...options.patch,
-      closedAt: closing ? this.clock.now() : null,
+      ...(to === 'quorum_reached' ? { quorumReachedAt: now } : {}),
+      closedAt: closing ? now : null,
     });
     if (!applied) return false;
+    const details = { from: [...from] as ProposalState[], transition: name, ...options.details };
     await tx.audit.append(actor, {
       action: `proposal.${to}`,
       entityType: 'proposal',
       entityId: proposalId,
-      details: { from: [...from] as ProposalState[], transition: name, ...options.details },
+      details,
     });
+    const proposal = await tx.proposals.find(proposalId);
+    if (proposal) {
+      await tx.outbox.emit(
+        webhookEvent(
+          `proposal.${to}`,
+          proposalId,
+          { ...proposalEventData(proposal), from: details.from, transition: name },
+          now,
+        ),
+      );
+      this.observeProposal(name, proposal, now);
+    }
     return true;
+  }
+
+  private observeProposal(name: ProposalTransitionName, proposal: ProposalRecord, now: Date): void {
+    if (name === 'submissionClaimed') {
+      const elapsed = seconds(proposal.quorumReachedAt, proposal.submittedAt ?? now);
+      if (elapsed !== null) this.metrics.quorumToSubmitted(elapsed);
+    }
+    if (name === 'settledSuccess' || name === 'settledFailure') {
+      const elapsed = seconds(proposal.quorumReachedAt, now);
+      if (elapsed !== null) this.metrics.quorumToValidated(elapsed, proposal.state);
+    }
+  }
+
+  /** The request's event, and for a refusal the signature's. */
+  private async emitRequest(
+    tx: TransactionalRepositories,
+    requestId: string,
+    name: RequestTransitionName,
+  ): Promise<void> {
+    const request = await tx.proposals.findRequest(requestId);
+    if (!request || request.state === 'queued') return;
+    const now = this.clock.now();
+    const data = { ...requestEventData(request), transition: name };
+    await tx.outbox.emit(webhookEvent(`signature_request.${request.state}`, request.proposalId, data, now));
+    if (request.state === 'refused') {
+      await tx.outbox.emit(
+        webhookEvent(
+          'signature.refused',
+          request.proposalId,
+          { ...requestEventData(request), refusalDetail: request.refusalDetail },
+          now,
+        ),
+      );
+      this.metrics.signatureRefused(request.refusalCode ?? 'UNKNOWN');
+    }
   }
 
   request(
@@ -90,6 +172,7 @@ export class StateChanges {
         entityId: requestId,
         details: { from: [...from] as RequestState[], transition: name, ...options.details },
       });
+      await this.emitRequest(tx, requestId, name);
     }
     return true;
   }
@@ -110,6 +193,23 @@ export class StateChanges {
         entityId: request.proposalId,
         details: { signer: signature.signerAddress, keyType: signature.keyType, weight: signature.weight },
       });
+      await this.emitRequest(tx, request.id, 'signed');
+      await tx.outbox.emit(
+        webhookEvent(
+          'signature.accepted',
+          request.proposalId,
+          {
+            proposalId: request.proposalId,
+            requestId: request.id,
+            signer: signature.signerAddress,
+            signingPubKey: signature.signingPubKey,
+            keyType: signature.keyType,
+            weight: signature.weight,
+          },
+          this.clock.now(),
+        ),
+      );
+      this.metrics.signatureAccepted();
       return true;
     });
   }

@@ -35,6 +35,21 @@ import { InMemoryAuditRepository } from './in-memory-audit.repository';
 import { InMemoryProposalRepository } from './in-memory-proposal.repository';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work';
 import { InMemoryWebhookReceiptRepository } from './in-memory-webhook-receipt.repository';
+import {
+  FakeWebhookTransport,
+  InMemoryWebhookRepository,
+  RecordingMetrics,
+} from './in-memory-webhook.repository';
+import { CreateWebhookSubscription } from '../../src/webhooks/create-webhook-subscription.use-case';
+import { UpdateWebhookSubscription } from '../../src/webhooks/update-webhook-subscription.use-case';
+import { DeleteWebhookSubscription } from '../../src/webhooks/delete-webhook-subscription.use-case';
+import { WebhookSubscriptionQueries } from '../../src/webhooks/webhook-subscription.queries';
+import { ResendWebhookDelivery } from '../../src/webhooks/resend-webhook-delivery.use-case';
+import {
+  DeliverWebhooks,
+  WEBHOOK_DELIVERY_DEFAULTS,
+  WebhookDeliverySettings,
+} from '../../src/webhooks/deliver-webhooks.use-case';
 
 export const testSettings: CoordinatorSettings = {
   network: 'testnet',
@@ -59,7 +74,10 @@ export const testSettings: CoordinatorSettings = {
 export const TOKEN_KEY = Buffer.alloc(32, 7);
 
 /** Every use-case wired on in-memory fakes, as the composition root wires them on real adapters. */
-export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
+export function buildDomain(
+  overrides: Partial<CoordinatorSettings> = {},
+  webhookOverrides: Partial<WebhookDeliverySettings> = {},
+) {
   const settings: CoordinatorSettings = { ...testSettings, ...overrides };
   const log = silentLogger;
   const clock = new FakeClock();
@@ -73,9 +91,13 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   const audit = new InMemoryAuditRepository(clock);
   const receipts = new InMemoryWebhookReceiptRepository(clock);
   const apiKeys = new InMemoryApiKeyRepository(clock);
-  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit });
+  const webhookStore = new InMemoryWebhookRepository();
+  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit, outbox: webhookStore.outbox });
+  const metrics = new RecordingMetrics();
+  const transport = new FakeWebhookTransport();
+  const webhookSettings: WebhookDeliverySettings = { ...WEBHOOK_DELIVERY_DEFAULTS, ...webhookOverrides };
 
-  const changes = new StateChanges(uow, clock);
+  const changes = new StateChanges(uow, clock, metrics);
   const watches = new PayloadWatches(xaman);
   const signerKeys = new SignerKeys(ledger);
   const withdrawal = new WithdrawPayloads(proposals, changes, xaman, watches, clock, settings, log);
@@ -134,6 +156,16 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
 
   return {
     settings,
+    webhookSettings,
+    webhookStore,
+    metrics,
+    transport,
+    creatingSubscription: new CreateWebhookSubscription(webhookStore, audit, cipher, clock),
+    updatingSubscription: new UpdateWebhookSubscription(webhookStore, audit, clock),
+    deletingSubscription: new DeleteWebhookSubscription(webhookStore, audit),
+    subscriptionQueries: new WebhookSubscriptionQueries(webhookStore),
+    resending: new ResendWebhookDelivery(webhookStore, audit, clock),
+    delivering: new DeliverWebhooks(webhookStore, transport, cipher, metrics, clock, webhookSettings, log),
     clock,
     ledger,
     xaman,

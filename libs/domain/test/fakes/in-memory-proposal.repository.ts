@@ -73,6 +73,7 @@ export class InMemoryProposalRepository extends ProposalRepository {
       ...proposal,
       id: randomUUID(),
       state: 'collecting',
+      quorumReachedAt: null,
       combinedBlob: null,
       combinedHash: null,
       submitAttempts: 0,
@@ -126,6 +127,8 @@ export class InMemoryProposalRepository extends ProposalRepository {
         (p) =>
           (filter.state === undefined || p.state === filter.state) &&
           (filter.accountId === undefined || p.accountId === filter.accountId) &&
+          (filter.createdFrom === undefined || p.createdAt.getTime() >= filter.createdFrom.getTime()) &&
+          (filter.createdBefore === undefined || p.createdAt.getTime() < filter.createdBefore.getTime()) &&
           (after === undefined ||
             p.createdAt.getTime() < after.createdAt.getTime() ||
             (p.createdAt.getTime() === after.createdAt.getTime() && p.id < after.id)),

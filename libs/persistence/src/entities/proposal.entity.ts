@@ -24,6 +24,7 @@ export class ProposalEntity {
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
   @Column('text', { name: 'request_fingerprint', nullable: true }) requestFingerprint!: string | null;
+  @Column('timestamptz', { name: 'quorum_reached_at', nullable: true }) quorumReachedAt!: Date | null;
   @Column('text', { name: 'combined_blob', nullable: true }) combinedBlob!: string | null;
   @Column('text', { name: 'combined_hash', nullable: true }) combinedHash!: string | null;
   @Column('integer', { name: 'submit_attempts', default: 0 }) submitAttempts!: number;

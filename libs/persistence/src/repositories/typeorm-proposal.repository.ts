@@ -124,6 +124,11 @@ export class TypeormProposalRepository extends ProposalRepository {
       .limit(filter.limit);
     if (filter.state) query.andWhere('p.state = :state', { state: filter.state });
     if (filter.accountId) query.andWhere('p.account_id = :accountId', { accountId: filter.accountId });
+    if (filter.createdFrom)
+      query.andWhere('p.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
+    if (filter.createdBefore) {
+      query.andWhere('p.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+    }
     const after = filter.after;
     if (after) {
       query.andWhere(

@@ -3,6 +3,7 @@ import { TransactionalRepositories, UnitOfWork } from '../domain-contracts';
 import { TypeormAccountRepository } from './typeorm-account.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
 import { TypeormProposalRepository } from './typeorm-proposal.repository';
+import { TypeormWebhookOutbox } from './typeorm-webhook.repository';
 
 /** The repositories of one aggregate each, bound to `manager` (a transaction's, or the data source's). */
 export function typeormRepositories(manager: EntityManager): TransactionalRepositories {
@@ -10,6 +11,7 @@ export function typeormRepositories(manager: EntityManager): TransactionalReposi
     accounts: new TypeormAccountRepository(manager),
     proposals: new TypeormProposalRepository(manager),
     audit: new TypeormAuditRepository(manager),
+    outbox: new TypeormWebhookOutbox(manager),
   };
 }
 

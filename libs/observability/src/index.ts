@@ -1,0 +1,2 @@
+export * from './prometheus-metrics';
+export * from './instrument';
