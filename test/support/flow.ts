@@ -111,6 +111,9 @@ export async function startFlow(
     WORKER_TICK_MS: '250',
     LOG_LEVEL: 'silent',
     PORT: '0',
+    // Four jest workers, some starting two APIs and two workers each, share one server (100
+    // connections by default): each process keeps a small pool.
+    DATABASE_POOL_SIZE: '4',
     ...options.env,
   });
   const api = await createApiApp(config);
