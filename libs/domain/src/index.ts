@@ -30,6 +30,8 @@ export * from './proposals/close-proposal.use-case';
 export * from './proposals/combine-and-submit.use-case';
 export * from './proposals/settle-submission.use-case';
 export * from './proposals/resolve-payload.use-case';
+export * from './proposals/signer-blob';
+export * from './proposals/upload-signature.use-case';
 export * from './proposals/dispatch-sign-request.use-case';
 export * from './proposals/create-proposal.use-case';
 export * from './proposals/poll-payloads.use-case';

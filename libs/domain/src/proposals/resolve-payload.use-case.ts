@@ -1,5 +1,3 @@
-import { verifySignerBlob } from '@app/multisign';
-import { SignerKeys } from './signer-keys';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { PayloadView, XamanApiError, XamanPort } from '../ports/xaman.port';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
@@ -9,9 +7,8 @@ import { DomainLogger } from '../shared/logger';
 import { isLiveRequestState } from '../state/proposal-state';
 import { StateChanges } from '../state/state-changes';
 import { CloseProposal } from './close-proposal.use-case';
-import { CombineAndSubmit } from './combine-and-submit.use-case';
 import { PayloadWatches } from './payload-watches';
-import { preparedOf, signerListOf } from './prepared';
+import { SignerBlobs } from './signer-blob';
 
 export type PayloadSource = 'webhook' | 'websocket' | 'poll';
 export type ResolveOutcome =
@@ -27,10 +24,9 @@ export class ResolvePayload {
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
     private readonly xaman: XamanPort,
-    private readonly signerKeys: SignerKeys,
+    private readonly blobs: SignerBlobs,
     private readonly watches: PayloadWatches,
     private readonly closing: CloseProposal,
-    private readonly combining: CombineAndSubmit,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
@@ -109,24 +105,10 @@ export class ResolvePayload {
   ): Promise<'signed' | 'refused' | 'ignored'> {
     const hex = payload.hex!;
     const resolvedAt = this.clock.now();
-    // Rule 6 with the keys the latest validated ledger has, not those seen at registration.
-    const signerFacts = await this.signerKeys.factsOfOne(request.signerAddress);
-    const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
-      signerList: signerListOf(proposal.signerListSnapshot),
-      signerFacts,
-    });
     // The blob is the evidence; Xaman's own account field is only a cross-check after it.
-    let refusal: { code: string; message: string; details?: unknown } | null = null;
+    const verdict = await this.blobs.verify(request, proposal, hex, payload.multisignAccount);
     if (!verdict.ok) {
-      refusal = { code: verdict.code, message: verdict.message, details: verdict.details };
-    } else if (payload.multisignAccount !== null && payload.multisignAccount !== request.signerAddress) {
-      refusal = {
-        code: 'XAMAN_SIGNER_MISMATCH',
-        message: `Xaman reports the blob as signed by ${payload.multisignAccount}, not ${request.signerAddress}.`,
-      };
-    }
-    if (refusal !== null || !verdict.ok) {
-      const { code, message, details } = refusal!;
+      const { code, message, details } = verdict;
       const changed = await this.changes.request(request.id, 'refused', actor, {
         patch: {
           blobHex: hex,
@@ -135,7 +117,7 @@ export class ResolvePayload {
           refusalDetail: message,
           resolvedAt,
         },
-        details: { source, refusalCode: code, details, keyFactsLedgerIndex: signerFacts.ledgerIndex },
+        details: { source, refusalCode: code, details, keyFactsLedgerIndex: verdict.keyFactsLedgerIndex },
       });
       if (changed) {
         this.log.warn('signer blob refused', {
@@ -162,36 +144,15 @@ export class ResolvePayload {
       });
       return 'ignored';
     }
-    const signature = verdict.signature;
-    const stored = await this.changes.signatureAccepted(
+    const counted = await this.blobs.count(
       request,
-      { blobHex: hex, blobTxid: payload.txid, resolvedAt },
-      {
-        signerAddress: signature.account,
-        signingPubKey: signature.signingPubKey,
-        txnSignature: signature.txnSignature,
-        keyType: signature.keyType,
-        weight: signature.weight,
-      },
+      proposal,
+      { hex, txid: payload.txid },
+      verdict.signature,
+      'signed',
+      { source },
       actor,
     );
-    if (!stored) return 'ignored';
-    this.log.info('signature verified and stored', {
-      proposalId: proposal.id,
-      signer: signature.account,
-      keyType: signature.keyType,
-      source,
-    });
-    // The signature is safe in the database: a failure from here on is the worker's to recover
-    // (it combines stored quorums), not the caller's to retry.
-    try {
-      await this.combining.tryCombine(proposal.id, actor);
-    } catch (error) {
-      this.log.warn('combine after a signature failed; the worker will retry', {
-        proposalId: proposal.id,
-        error: String(error),
-      });
-    }
-    return 'signed';
+    return counted ? 'signed' : 'ignored';
   }
 }

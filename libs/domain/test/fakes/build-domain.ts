@@ -18,6 +18,8 @@ import { PayloadWatches } from '../../src/proposals/payload-watches';
 import { PollPayloads } from '../../src/proposals/poll-payloads.use-case';
 import { ProposalQueries } from '../../src/proposals/proposal.queries';
 import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
+import { SignerBlobs } from '../../src/proposals/signer-blob';
+import { UploadSignature } from '../../src/proposals/upload-signature.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
 import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
 import { CoordinatorSettings } from '../../src/settings';
@@ -92,17 +94,9 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     log,
   );
   const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
-  const resolving = new ResolvePayload(
-    proposals,
-    changes,
-    xaman,
-    signerKeys,
-    watches,
-    closing,
-    combining,
-    clock,
-    log,
-  );
+  const blobs = new SignerBlobs(changes, signerKeys, combining, clock, log);
+  const resolving = new ResolvePayload(proposals, changes, xaman, blobs, watches, closing, clock, log);
+  const uploading = new UploadSignature(proposals, uow, blobs, xaman, watches, log);
   const signals = new PayloadSignals(resolving, watches, log);
   const polling = new PollPayloads(proposals, signals, clock, settings, log);
   const dispatching = new DispatchSignRequest(
@@ -152,6 +146,8 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     combining,
     settling,
     resolving,
+    blobs,
+    uploading,
     signals,
     polling,
     dispatching,
