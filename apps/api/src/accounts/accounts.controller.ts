@@ -1,13 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { AccountQueries, RefreshAccount, RegisterAccount, UpdateSigner } from '@app/domain';
+import {
+  AccountQueries,
+  AccountWithSigners,
+  Clock,
+  CoordinatorSettings,
+  EnrolSigner,
+  RefreshAccount,
+  RegisterAccount,
+  UpdateSigner,
+} from '@app/domain';
+import { COORDINATOR_SETTINGS } from '@app/coordinator';
 import { NETWORK_NAMES } from '@app/config';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { ApiException } from '../common/api-error.filter';
-import { accountView } from './account.view';
+import { accountView, AccountView } from './account.view';
 
 export class RegisterAccountDto {
   @IsString()
@@ -40,6 +51,18 @@ export class UpdateSignerDto {
   userToken?: string | null;
 }
 
+/** What POST …/enrolment answers: the SignIn payload to scan, open or receive by push. */
+export class EnrolmentInvitationView {
+  @ApiProperty({ enum: ['pending'] }) state!: 'pending';
+  @ApiProperty({ format: 'uuid' }) payloadUuid!: string;
+  @ApiProperty({ description: 'Pushed to the signer’s live user_token' }) pushed!: boolean;
+  @ApiProperty({ description: 'Sign link (open in a browser or scan)' }) signLink!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'QR image URL' }) qrPng!: string | null;
+  @ApiProperty({ description: 'Opens the payload in the Xaman app' }) deepLink!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expiresAt!: Date;
+}
+
+@ApiTags('accounts')
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(
@@ -47,7 +70,17 @@ export class AccountsController {
     private readonly refreshAccount: RefreshAccount,
     private readonly updateSignerUseCase: UpdateSigner,
     private readonly queries: AccountQueries,
+    private readonly enrolSigner: EnrolSigner,
+    private readonly clock: Clock,
+    @Inject(COORDINATOR_SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
+
+  private view(account: AccountWithSigners): AccountView {
+    return accountView(account, {
+      now: this.clock.now(),
+      tokenExpiryWarningMs: this.settings.tokenExpiryWarningMs,
+    });
+  }
 
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
@@ -58,17 +91,17 @@ export class AccountsController {
     @Req() req: { id?: string },
   ) {
     const account = await this.registerAccount.execute(body, actorOf(key, req.id));
-    return accountView(await this.queries.get(account.id));
+    return this.view(await this.queries.get(account.id));
   }
 
   @Get()
   async list() {
-    return { items: (await this.queries.list()).map(accountView) };
+    return { items: (await this.queries.list()).map((a) => this.view(a)) };
   }
 
   @Get(':id')
   async get(@UuidParam('id') id: string) {
-    return accountView(await this.queries.get(id));
+    return this.view(await this.queries.get(id));
   }
 
   /**
@@ -85,7 +118,7 @@ export class AccountsController {
   ) {
     const refreshed = await this.refreshAccount.execute(id, actorOf(key, req.id));
     return {
-      ...accountView(await this.queries.get(id)),
+      ...this.view(await this.queries.get(id)),
       changed: refreshed.changed,
       invalidatedProposalIds: refreshed.invalidatedProposalIds,
     };
@@ -107,6 +140,24 @@ export class AccountsController {
       });
     }
     await this.updateSignerUseCase.execute(id, address, body, actorOf(key, req.id));
-    return accountView(await this.queries.get(id));
+    return this.view(await this.queries.get(id));
+  }
+
+  /**
+   * Invites a listed signer to enrol: a Xaman SignIn payload (pushed when the signer has a live
+   * token). When it resolves, the service proves the signer's account signed it before storing the
+   * issued user_token; the signer's `enrolment` shows the outcome.
+   */
+  @Post(':id/signers/:address/enrolment')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Enrol a signer through a Xaman SignIn payload' })
+  @ApiResponse({ status: 201, type: EnrolmentInvitationView })
+  async enrol(
+    @UuidParam('id') id: string,
+    @Param('address') address: string,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ): Promise<EnrolmentInvitationView> {
+    return this.enrolSigner.execute(id, address, actorOf(key, req.id));
   }
 }

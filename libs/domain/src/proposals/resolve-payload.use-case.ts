@@ -9,6 +9,7 @@ import { StateChanges } from '../state/state-changes';
 import { CloseProposal } from './close-proposal.use-case';
 import { PayloadWatches } from './payload-watches';
 import { SignerBlobs } from './signer-blob';
+import { SignerTokens } from '../accounts/signer-tokens';
 
 export type PayloadSource = 'webhook' | 'websocket' | 'poll';
 export type ResolveOutcome =
@@ -25,6 +26,7 @@ export class ResolvePayload {
     private readonly changes: StateChanges,
     private readonly xaman: XamanPort,
     private readonly blobs: SignerBlobs,
+    private readonly tokens: SignerTokens,
     private readonly watches: PayloadWatches,
     private readonly closing: CloseProposal,
     private readonly clock: Clock,
@@ -68,6 +70,7 @@ export class ResolvePayload {
       });
       if (changed) {
         this.log.info('signer rejected', { proposalId: proposal.id, signer: request.signerAddress, source });
+        await this.tokens.afterResolution(request.signerId, actor);
         await this.closing.rejectIfUnreachable(proposal.id, actor);
       }
       return 'rejected';
@@ -130,6 +133,8 @@ export class ResolvePayload {
       }
       return 'refused';
     }
+    // The blob proved who signed: a token Xaman issued with it is the signer's; its expiry moved.
+    await this.tokens.afterSignedPayload(request.signerId, payload.issuedUserToken, actor);
 
     if (proposal.state !== 'collecting') {
       // Too late to count (already combined, or closed): keep the blob, count nothing.

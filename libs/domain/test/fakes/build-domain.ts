@@ -18,6 +18,9 @@ import { PayloadWatches } from '../../src/proposals/payload-watches';
 import { PollPayloads } from '../../src/proposals/poll-payloads.use-case';
 import { ProposalQueries } from '../../src/proposals/proposal.queries';
 import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
+import { EnrolSigner } from '../../src/accounts/enrol-signer.use-case';
+import { ResolveEnrolment } from '../../src/accounts/resolve-enrolment.use-case';
+import { SignerTokens } from '../../src/accounts/signer-tokens';
 import { SignerBlobs } from '../../src/proposals/signer-blob';
 import { UploadSignature } from '../../src/proposals/upload-signature.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
@@ -56,6 +59,8 @@ export const testSettings: CoordinatorSettings = {
   pollIntervalMs: 30_000,
   withdrawRetryMs: 60_000,
   webhookMaxSkewSeconds: 300,
+  enrolmentExpireMinutes: 60,
+  tokenExpiryWarningMs: 7 * 24 * 3600 * 1000,
 };
 
 export const TOKEN_KEY = Buffer.alloc(32, 7);
@@ -95,16 +100,38 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   );
   const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
   const blobs = new SignerBlobs(changes, signerKeys, combining, clock, log);
-  const resolving = new ResolvePayload(proposals, changes, xaman, blobs, watches, closing, clock, log);
+  const tokens = new SignerTokens(accounts, uow, xaman, cipher, clock, settings, log);
+  const resolving = new ResolvePayload(
+    proposals,
+    changes,
+    xaman,
+    blobs,
+    tokens,
+    watches,
+    closing,
+    clock,
+    log,
+  );
+  const resolvingEnrolment = new ResolveEnrolment(
+    accounts,
+    uow,
+    xaman,
+    signerKeys,
+    cipher,
+    tokens,
+    watches,
+    clock,
+    log,
+  );
   const uploading = new UploadSignature(proposals, uow, blobs, xaman, watches, log);
-  const signals = new PayloadSignals(resolving, watches, log);
+  const signals = new PayloadSignals(resolving, watches, log, resolvingEnrolment);
   const polling = new PollPayloads(proposals, signals, clock, settings, log);
   const dispatching = new DispatchSignRequest(
     proposals,
     accounts,
     changes,
     xaman,
-    cipher,
+    tokens,
     watches,
     withdrawal,
     clock,
@@ -116,7 +143,8 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   const accountQueries = new AccountQueries(accounts);
   const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
   const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
-  const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, clock);
+  const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
+  const enrolling = new EnrolSigner(accountQueries, uow, xaman, tokens, watches, clock, settings, log);
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
 
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
@@ -156,6 +184,9 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     registering,
     refreshing,
     updatingSigner,
+    tokens,
+    enrolling,
+    resolvingEnrolment,
     drift,
     webhooks,
     pruning,
