@@ -25,6 +25,8 @@ export * from './accounts/enrolment-state';
 export * from './accounts/sign-in-proof';
 export * from './accounts/signer-tokens';
 export * from './accounts/enrol-signer.use-case';
+export * from './accounts/signer-list-rules';
+export * from './accounts/propose-signer-list.use-case';
 export * from './accounts/resolve-enrolment.use-case';
 export * from './proposals/prepared';
 export * from './proposals/number-allocation';

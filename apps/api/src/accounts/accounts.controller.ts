@@ -1,12 +1,28 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   AccountQueries,
   AccountWithSigners,
   Clock,
   CoordinatorSettings,
   EnrolSigner,
+  ProposalQueries,
+  ProposeSignerList,
   RefreshAccount,
   RegisterAccount,
   UpdateSigner,
@@ -18,6 +34,7 @@ import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { ApiException } from '../common/api-error.filter';
+import { proposalView } from '../proposals/proposal.view';
 import { accountView, AccountView } from './account.view';
 
 export class RegisterAccountDto {
@@ -51,6 +68,45 @@ export class UpdateSignerDto {
   userToken?: string | null;
 }
 
+export class SignerEntryDto {
+  @ApiProperty({ description: 'Signer classic address' })
+  @IsString()
+  @Length(1, 64)
+  address!: string;
+
+  /** Checked by the domain (1..65535) so that a bad weight answers SIGNER_WEIGHT_INVALID. */
+  @ApiProperty({ minimum: 1, maximum: 65535 })
+  @IsInt()
+  weight!: number;
+}
+
+/** A quorum change: the rules (and their codes) are the domain's; this only checks the shape. */
+export class SignerListChangeDto {
+  @ApiProperty({ description: 'SignerQuorum; 0 with no signers removes the list', minimum: 0 })
+  @IsInt()
+  quorum!: number;
+
+  @ApiProperty({ type: [SignerEntryDto], description: '1 to 32 entries (none to remove the list)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ValidateNested({ each: true })
+  @Type(() => SignerEntryDto)
+  signers!: SignerEntryDto[];
+
+  @ApiProperty({ required: false, minimum: 1, maximum: 43200 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43_200)
+  expiresInMinutes?: number;
+
+  @ApiProperty({ required: false, description: 'Shown to signers in Xaman' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 280)
+  instruction?: string;
+}
+
 /** What POST …/enrolment answers: the SignIn payload to scan, open or receive by push. */
 export class EnrolmentInvitationView {
   @ApiProperty({ enum: ['pending'] }) state!: 'pending';
@@ -71,6 +127,8 @@ export class AccountsController {
     private readonly updateSignerUseCase: UpdateSigner,
     private readonly queries: AccountQueries,
     private readonly enrolSigner: EnrolSigner,
+    private readonly signerLists: ProposeSignerList,
+    private readonly proposals: ProposalQueries,
     private readonly clock: Clock,
     @Inject(COORDINATOR_SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
@@ -159,5 +217,26 @@ export class AccountsController {
     @Req() req: { id?: string },
   ): Promise<EnrolmentInvitationView> {
     return this.enrolSigner.execute(id, address, actorOf(key, req.id));
+  }
+
+  /**
+   * A quorum change: a SignerListSet proposal through the normal multisign flow (admin only). Each
+   * rule has its code (SIGNER_LIST_SIZE, SIGNER_LIST_DUPLICATE, SIGNER_LIST_INCLUDES_ACCOUNT,
+   * SIGNER_WEIGHT_INVALID, SIGNER_QUORUM_INVALID, SIGNER_QUORUM_UNREACHABLE, SIGNER_LIST_REMOVAL_NO_KEY).
+   * Once validated, the account refreshes at once and proposals under the old list are invalidated.
+   */
+  @Post(':id/signer-list')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Propose a new SignerList (quorum change) through the multisign flow' })
+  @ApiResponse({ status: 201, description: 'The SignerListSet proposal' })
+  @ApiResponse({ status: 422, description: 'A SignerList rule refused it (stable code)' })
+  async proposeSignerList(
+    @UuidParam('id') id: string,
+    @Body() body: SignerListChangeDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    const { proposalId } = await this.signerLists.execute(id, body, actorOf(key, req.id));
+    return proposalView(await this.proposals.get(proposalId));
   }
 }

@@ -18,6 +18,7 @@ import { PayloadWatches } from '../../src/proposals/payload-watches';
 import { PollPayloads } from '../../src/proposals/poll-payloads.use-case';
 import { ProposalQueries } from '../../src/proposals/proposal.queries';
 import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
+import { ProposeSignerList } from '../../src/accounts/propose-signer-list.use-case';
 import { EnrolSigner } from '../../src/accounts/enrol-signer.use-case';
 import { ResolveEnrolment } from '../../src/accounts/resolve-enrolment.use-case';
 import { SignerTokens } from '../../src/accounts/signer-tokens';
@@ -98,7 +99,18 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     settings,
     log,
   );
-  const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
+  const accountQueries = new AccountQueries(accounts);
+  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
+  const settling = new SettleSubmission(
+    proposals,
+    changes,
+    ledger,
+    combining,
+    clock,
+    settings,
+    log,
+    refreshing,
+  );
   const blobs = new SignerBlobs(changes, signerKeys, combining, clock, log);
   const tokens = new SignerTokens(accounts, uow, xaman, cipher, clock, settings, log);
   const resolving = new ResolvePayload(
@@ -140,9 +152,8 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   );
   const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
 
-  const accountQueries = new AccountQueries(accounts);
   const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
-  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
+  const proposingSignerList = new ProposeSignerList(accountQueries, ledger, creating);
   const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
   const enrolling = new EnrolSigner(accountQueries, uow, xaman, tokens, watches, clock, settings, log);
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
@@ -185,6 +196,7 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     refreshing,
     updatingSigner,
     tokens,
+    proposingSignerList,
     enrolling,
     resolvingEnrolment,
     drift,
