@@ -22,6 +22,7 @@ export * from './accounts/refresh-account.use-case';
 export * from './accounts/update-signer.use-case';
 export * from './accounts/check-ledger-drift.use-case';
 export * from './accounts/enrolment-state';
+export * from './accounts/account-health';
 export * from './accounts/sign-in-proof';
 export * from './accounts/signer-tokens';
 export * from './accounts/enrol-signer.use-case';

@@ -1,4 +1,10 @@
-import { AccountWithSigners, EnrolmentState, enrolmentStateOf } from '@app/domain';
+import {
+  accountHealth,
+  AccountWithSigners,
+  EnrolmentState,
+  enrolmentStateOf,
+  HealthWarning,
+} from '@app/domain';
 
 /** What the account routes answer: the SignerList snapshot and each listed signer (never a token). */
 export interface AccountView {
@@ -7,6 +13,8 @@ export interface AccountView {
   address: string;
   label: string | null;
   signerList: { quorum: number; ledgerIndex: number; readAt: Date };
+  /** What makes the account weak (from the stored snapshot): see README, Account health. */
+  health: HealthWarning[];
   signers: {
     address: string;
     weight: number;
@@ -49,6 +57,7 @@ export function accountView({ account, signers }: AccountWithSigners, clock: Enr
       ledgerIndex: account.signerListLedgerIndex,
       readAt: account.signerListReadAt,
     },
+    health: accountHealth(account, signers, clock.now, clock.tokenExpiryWarningMs),
     signers: signers
       .filter((s) => s.inSignerList)
       .map((s) => ({
