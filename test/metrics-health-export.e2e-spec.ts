@@ -21,7 +21,8 @@ function parsePrometheus(text: string): Map<string, number> {
     const match = sample.exec(line);
     if (!match) throw new Error(`not Prometheus text: ${JSON.stringify(line)}`);
     const value = Number(match[3] === '+Inf' ? Infinity : match[3] === '-Inf' ? -Infinity : match[3]);
-    if (Number.isNaN(value) && match[3] !== 'NaN') throw new Error(`bad value in ${line}`);
+    // Values are Go float literals: NaN is spelled in any case (prom-client writes "Nan").
+    if (Number.isNaN(value) && match[3]!.toLowerCase() !== 'nan') throw new Error(`bad value in ${line}`);
     samples.set(`${match[1]}${match[2] ?? ''}`, value);
   }
   return samples;

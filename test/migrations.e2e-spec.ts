@@ -181,15 +181,8 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
 
-    // AddWebhookOutbox (the next migration) comes off first, taking exactly its tables and column.
-    await ds.undoLastMigration();
-    expect((await tables()).filter((t) => t.startsWith('webhook_'))).toEqual([]);
-    expect(
-      await ds.query(
-        `SELECT 1 FROM information_schema.columns WHERE table_name = 'proposals' AND column_name = 'quorum_reached_at'`,
-      ),
-    ).toEqual([]);
-    await ds.undoLastMigration();
+    // Revert the later migrations first, then this one.
+    const undone = await undoThrough('AddSubmissionTracking1796025954976');
     expect(await columns()).toEqual([]);
     expect(await indexes()).toEqual([]);
     // A proposal submitted before the migration keeps its first submission as its latest one.
@@ -205,7 +198,7 @@ describe('migrations (real PostgreSQL)', () => {
          '12', $2, '2030-01-01T00:00:00Z', 77) RETURNING id`,
       [accountId, 'A'.repeat(64)],
     );
-    expect(await ds.runMigrations()).toHaveLength(2);
+    expect(await ds.runMigrations()).toHaveLength(undone);
     const [row] = await ds.query(
       `SELECT last_submitted_at, last_submitted_ledger_index::int AS ledger FROM proposals WHERE id = $1`,
       [proposalId],
@@ -213,6 +206,42 @@ describe('migrations (real PostgreSQL)', () => {
     expect(row).toEqual({ last_submitted_at: new Date('2030-01-01T00:00:00Z'), ledger: 77 });
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
+  });
+
+  /** Undoes migrations, newest first, until `name` is undone; how many were undone. */
+  async function undoThrough(name: string): Promise<number> {
+    let undone = 0;
+    for (;;) {
+      const [last] = await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
+      await ds.undoLastMigration();
+      undone++;
+      if (last.name === name) return undone;
+    }
+  }
+
+  it('AddSignerEnrolment: up adds the enrolment columns and indexes, down removes exactly them', async () => {
+    const columns = async (): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+           WHERE (table_name = 'signers' AND ((column_name LIKE 'enrol%' AND column_name <> 'enrolment_state') OR column_name IN ('user_token_checked_at', 'token_warned_expiry')))
+              OR (table_name = 'accounts' AND column_name = 'tx_scan_ledger_index') ORDER BY 1`,
+        )
+      ).map((r: { c: string }) => r.c);
+    const indexes = async (): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT indexname FROM pg_indexes
+           WHERE indexname IN ('signers_enrolment_payload', 'signers_with_token') ORDER BY 1`,
+        )
+      ).map((r: { indexname: string }) => r.indexname);
+    expect(await columns()).toHaveLength(10);
+    expect(await indexes()).toEqual(['signers_enrolment_payload', 'signers_with_token']);
+    const undone = await undoThrough('AddSignerEnrolment1796100000000');
+    expect(await columns()).toEqual([]);
+    expect(await indexes()).toEqual([]);
+    expect(await ds.runMigrations()).toHaveLength(undone);
+    expect(await columns()).toHaveLength(10);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

@@ -123,6 +123,51 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
       );
     });
 
+    it('settleEnrolment applies only to the pending enrolment of that payload, once', async () => {
+      const account = (await repos.accounts.insert(newAccount(1), [signerOf(2), signerOf(3)], T0))!;
+      const [signer, other] = await repos.accounts.signersOf(account.id);
+      const payload = randomUUID();
+      await repos.accounts.updateSigner(signer!.id, {
+        enrolmentState: 'pending',
+        enrolmentPayloadUuid: payload,
+      });
+      expect((await repos.accounts.findSignerByEnrolmentPayload(payload))?.id).toBe(signer!.id);
+      expect(await repos.accounts.findSignerByEnrolmentPayload(randomUUID())).toBeNull();
+      expect((await repos.accounts.pendingEnrolments(10)).map((s) => s.id)).toEqual([signer!.id]);
+      expect(
+        await repos.accounts.settleEnrolment(signer!.id, randomUUID(), { enrolmentState: 'enrolled' }),
+      ).toBe(false);
+      const enrolled = {
+        enrolmentState: 'enrolled' as const,
+        userTokenCiphertext: 'v1:t',
+        enrolledAt: at(5),
+      };
+      const [first, second] = await Promise.all([
+        repos.accounts.settleEnrolment(signer!.id, payload, enrolled),
+        repos.accounts.settleEnrolment(signer!.id, payload, { enrolmentState: 'none' }),
+      ]);
+      expect([first, second].filter(Boolean)).toHaveLength(1);
+      expect(await repos.accounts.pendingEnrolments(10)).toEqual([]);
+      expect(await repos.accounts.findSigner(other!.id)).toMatchObject({ enrolmentState: 'none' });
+    });
+
+    it('signersWithTokens pages through the signers holding a token, by id', async () => {
+      const account = (await repos.accounts.insert(newAccount(1), [2, 3, 4, 5].map(signerOf), T0))!;
+      const signers = await repos.accounts.signersOf(account.id);
+      for (const s of signers.slice(0, 3))
+        await repos.accounts.updateSigner(s.id, { userTokenCiphertext: 'v1:t' });
+      const first = await repos.accounts.signersWithTokens(null, 2);
+      const rest = await repos.accounts.signersWithTokens(first[1]!.id, 2);
+      const ids = [...first, ...rest].map((s) => s.id);
+      expect(ids).toEqual(
+        signers
+          .slice(0, 3)
+          .map((s) => s.id)
+          .sort(),
+      );
+      expect(await repos.accounts.signersWithTokens(ids[2]!, 2)).toEqual([]);
+    });
+
     it('lockForAllocation makes a second unit of work wait until the first commits', async () => {
       const account = (await repos.accounts.insert(newAccount(1), [signerOf(2)], T0))!;
       const order: string[] = [];

@@ -37,6 +37,10 @@ export interface AppConfig {
     requestTimeoutMs: number;
     /** The polling fallback re-reads an open payload at most this often. */
     pollIntervalMs: number;
+    /** Minutes a signer enrolment (SignIn payload) stays open. */
+    enrolmentExpireMinutes: number;
+    /** A user_token with less than this many days left is flagged on its account (and audited once). */
+    tokenExpiryWarningDays: number;
   };
   security: {
     /** AES-256-GCM key for user_tokens at rest (32 bytes). */
@@ -49,6 +53,8 @@ export interface AppConfig {
     signerListCheckMs: number;
     /** How often webhook receipts older than a day are deleted. */
     pruneIntervalMs: number;
+    /** How often every stored user_token is verified at Xaman (expiry, revocation). */
+    userTokenCheckMs: number;
   };
   /** Outbound webhooks to integrators (Standard Webhooks, from the PostgreSQL outbox). */
   webhooks: {

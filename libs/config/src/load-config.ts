@@ -163,6 +163,8 @@ export function loadConfig(env: Env): AppConfig {
       defaultExpireMinutes: r.int('XAMAN_DEFAULT_EXPIRE_MINUTES', 1440, 1, 43_200),
       pollIntervalMs: r.int('XAMAN_POLL_INTERVAL_MS', 30_000, 100, 3_600_000),
       requestTimeoutMs: r.int('XAMAN_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+      enrolmentExpireMinutes: r.int('XAMAN_ENROLMENT_EXPIRE_MINUTES', 1440, 1, 43_200),
+      tokenExpiryWarningDays: r.int('USER_TOKEN_EXPIRY_WARNING_DAYS', 7, 0, 365),
     },
     security: {
       tokenEncryptionKey: r.key32('TOKEN_ENCRYPTION_KEY'),
@@ -171,6 +173,7 @@ export function loadConfig(env: Env): AppConfig {
       tickMs: r.int('WORKER_TICK_MS', 2000, 50, 3_600_000),
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
       pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
+      userTokenCheckMs: r.int('USER_TOKEN_CHECK_INTERVAL_MS', 86_400_000, 100, 604_800_000),
     },
     webhooks: {
       deliveryIntervalMs: r.int('WEBHOOK_DELIVERY_INTERVAL_MS', 1000, 50, 3_600_000),

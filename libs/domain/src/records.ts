@@ -22,6 +22,8 @@ export interface AccountRecord {
   signerListReadAt: Date;
   masterDisabled: boolean;
   regularKey: string | null;
+  /** The validated ledger up to which the account's transactions were checked (outside the service). */
+  txScanLedgerIndex: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -35,7 +37,21 @@ export interface SignerRecord {
   label: string | null;
   userTokenCiphertext: string | null;
   userTokenExpiresAt: Date | null;
+  /** Stored: `pending` while a SignIn payload is open; shown through `enrolmentStateOf`. */
   enrolmentState: 'none' | 'pending' | 'enrolled' | 'expired';
+  /** The open (or last) SignIn payload of the signer's enrolment, with its links and expiry. */
+  enrolmentPayloadUuid: string | null;
+  enrolmentSignLink: string | null;
+  enrolmentQrPng: string | null;
+  enrolmentExpiresAt: Date | null;
+  /** Why the last enrolment stored nothing (ENROLMENT_* code). */
+  enrolmentRefusalCode: string | null;
+  enrolmentRefusalDetail: string | null;
+  enrolledAt: Date | null;
+  /** When Xaman last confirmed the token (`POST user-tokens`). */
+  userTokenCheckedAt: Date | null;
+  /** The expiry for which `signer.token_expiring` was last audited (once per expiry). */
+  tokenWarnedExpiry: Date | null;
   funded: boolean;
   masterDisabled: boolean;
   regularKey: string | null;

@@ -30,4 +30,8 @@ export interface CoordinatorSettings {
   withdrawRetryMs: number;
   /** How far a webhook's timestamp may be from now. */
   webhookMaxSkewSeconds: number;
+  /** Minutes a signer enrolment (SignIn payload) stays open. */
+  enrolmentExpireMinutes: number;
+  /** A user_token with less than this left is flagged and audited (`signer.token_expiring`). */
+  tokenExpiryWarningMs: number;
 }

@@ -4,6 +4,8 @@ import {
   CancelReason,
   CreatedPayloadView,
   CreatePayloadRequest,
+  CreateSignInRequest,
+  UserTokenValidity,
   PayloadView,
   WebhookCheck,
   WebhookDelivery,
@@ -139,19 +141,40 @@ export class XamanGateway implements XamanPort {
    * Creates one multisign sign request for one signer: `multisign: true, submit: false`, that
    * signer only, pushed through its user_token when there is one.
    */
-  async createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView> {
+  createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView> {
+    return this.create(
+      request.txjson,
+      { multisign: true, signers: [request.signer] },
+      request,
+      'payload create',
+    );
+  }
+
+  /**
+   * A SignIn payload (Xaman forces `submit: false`, never multisign): the signer signs the SignIn
+   * pseudo-transaction with its account's key, and Xaman issues a user_token for it.
+   */
+  createSignIn(request: CreateSignInRequest): Promise<CreatedPayloadView> {
+    return this.create({ TransactionType: 'SignIn' }, {}, request, 'sign-in create');
+  }
+
+  private async create(
+    txjson: Record<string, unknown>,
+    options: Record<string, unknown>,
+    request: CreateSignInRequest,
+    action: string,
+  ): Promise<CreatedPayloadView> {
     let created;
     try {
       created = await withTimeout(
         this.sdk.payload.create(
           {
-            txjson: request.txjson as never,
+            txjson: txjson as never,
             ...(request.userToken ? { user_token: request.userToken } : {}),
             options: {
               submit: false,
-              multisign: true,
+              ...options,
               expire: request.expireMinutes,
-              signers: [request.signer],
               ...(request.forceNetwork ? { force_network: request.forceNetwork } : {}),
             },
             custom_meta: {
@@ -163,18 +186,39 @@ export class XamanGateway implements XamanPort {
           true,
         ),
         this.timeoutMs,
-        'payload create',
+        action,
       );
     } catch (error) {
-      throw asXamanError(error, 'payload create');
+      throw asXamanError(error, action);
     }
-    if (!created) throw new XamanApiError('Xaman payload create returned nothing', null, true);
+    if (!created) throw new XamanApiError(`Xaman ${action} returned nothing`, null, true);
     return {
       uuid: created.uuid,
       pushed: created.pushed,
       signLink: created.next.always,
       qrPng: created.refs?.qr_png ?? null,
     };
+  }
+
+  /** `POST user-tokens`: whether each token is active, and Xaman's real expiry (unix seconds). */
+  async verifyUserTokens(tokens: string[]): Promise<UserTokenValidity[]> {
+    if (tokens.length === 0) return [];
+    let answers;
+    try {
+      answers = await withTimeout(this.sdk.verifyUserTokens(tokens), this.timeoutMs, 'user-tokens');
+    } catch (error) {
+      throw asXamanError(error, 'user-tokens');
+    }
+    return answers.map((a) => ({
+      userToken: a.user_token,
+      active: a.active,
+      expiresAt: typeof a.expires === 'number' ? new Date(a.expires * 1000) : null,
+    }));
+  }
+
+  /** Opens the payload in the Xaman app (the app's registered link scheme). */
+  deepLinkFor(uuid: string): string {
+    return `xumm://xumm.app/sign/${uuid}`;
   }
 
   async getPayload(uuid: string): Promise<PayloadView> {

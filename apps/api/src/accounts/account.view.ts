@@ -1,4 +1,10 @@
-import { AccountWithSigners } from '@app/domain';
+import {
+  accountHealth,
+  AccountWithSigners,
+  EnrolmentState,
+  enrolmentStateOf,
+  HealthWarning,
+} from '@app/domain';
 
 /** What the account routes answer: the SignerList snapshot and each listed signer (never a token). */
 export interface AccountView {
@@ -7,6 +13,8 @@ export interface AccountView {
   address: string;
   label: string | null;
   signerList: { quorum: number; ledgerIndex: number; readAt: Date };
+  /** What makes the account weak (from the stored snapshot): see README, Account health. */
+  health: HealthWarning[];
   signers: {
     address: string;
     weight: number;
@@ -14,13 +22,31 @@ export interface AccountView {
     inSignerList: boolean;
     hasUserToken: boolean;
     userTokenExpiresAt: Date | null;
+    /** none, pending, enrolled, expiring or expired; `needsEnrolment` when no token can be pushed to. */
+    enrolment: {
+      state: EnrolmentState;
+      needsEnrolment: boolean;
+      payloadUuid: string | null;
+      signLink: string | null;
+      qrPng: string | null;
+      expiresAt: Date | null;
+      enrolledAt: Date | null;
+      refusalCode: string | null;
+      refusalReason: string | null;
+    };
     keyFacts: { funded: boolean; masterDisabled: boolean; regularKey: string | null; ledgerIndex: number };
   }[];
   createdAt: Date;
   updatedAt: Date;
 }
 
-export function accountView({ account, signers }: AccountWithSigners): AccountView {
+/** `now` and the warning window decide `expiring` and `expired`. */
+export interface EnrolmentClock {
+  now: Date;
+  tokenExpiryWarningMs: number;
+}
+
+export function accountView({ account, signers }: AccountWithSigners, clock: EnrolmentClock): AccountView {
   return {
     id: account.id,
     network: account.network,
@@ -31,6 +57,7 @@ export function accountView({ account, signers }: AccountWithSigners): AccountVi
       ledgerIndex: account.signerListLedgerIndex,
       readAt: account.signerListReadAt,
     },
+    health: accountHealth(account, signers, clock.now, clock.tokenExpiryWarningMs),
     signers: signers
       .filter((s) => s.inSignerList)
       .map((s) => ({
@@ -40,6 +67,7 @@ export function accountView({ account, signers }: AccountWithSigners): AccountVi
         inSignerList: s.inSignerList,
         hasUserToken: s.userTokenCiphertext !== null,
         userTokenExpiresAt: s.userTokenExpiresAt,
+        enrolment: enrolmentView(s, clock),
         keyFacts: {
           funded: s.funded,
           masterDisabled: s.masterDisabled,
@@ -49,5 +77,24 @@ export function accountView({ account, signers }: AccountWithSigners): AccountVi
       })),
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
+  };
+}
+
+function enrolmentView(
+  signer: AccountWithSigners['signers'][number],
+  clock: EnrolmentClock,
+): AccountView['signers'][number]['enrolment'] {
+  const state = enrolmentStateOf(signer, clock.now, clock.tokenExpiryWarningMs);
+  const pending = state === 'pending';
+  return {
+    state,
+    needsEnrolment: state === 'none' || state === 'expired',
+    payloadUuid: signer.enrolmentPayloadUuid,
+    signLink: pending ? signer.enrolmentSignLink : null,
+    qrPng: pending ? signer.enrolmentQrPng : null,
+    expiresAt: pending ? signer.enrolmentExpiresAt : null,
+    enrolledAt: signer.enrolledAt,
+    refusalCode: signer.enrolmentRefusalCode,
+    refusalReason: signer.enrolmentRefusalDetail,
   };
 }

@@ -1,13 +1,41 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { AccountQueries, RefreshAccount, RegisterAccount, UpdateSigner } from '@app/domain';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  AccountQueries,
+  AccountWithSigners,
+  Clock,
+  CoordinatorSettings,
+  EnrolSigner,
+  ProposalQueries,
+  ProposeSignerList,
+  RefreshAccount,
+  RegisterAccount,
+  UpdateSigner,
+} from '@app/domain';
+import { COORDINATOR_SETTINGS } from '@app/coordinator';
 import { NETWORK_NAMES } from '@app/config';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { ApiException } from '../common/api-error.filter';
-import { accountView } from './account.view';
+import { proposalView } from '../proposals/proposal.view';
+import { accountView, AccountView } from './account.view';
 
 export class RegisterAccountDto {
   @IsString()
@@ -40,6 +68,57 @@ export class UpdateSignerDto {
   userToken?: string | null;
 }
 
+export class SignerEntryDto {
+  @ApiProperty({ description: 'Signer classic address' })
+  @IsString()
+  @Length(1, 64)
+  address!: string;
+
+  /** Checked by the domain (1..65535) so that a bad weight answers SIGNER_WEIGHT_INVALID. */
+  @ApiProperty({ minimum: 1, maximum: 65535 })
+  @IsInt()
+  weight!: number;
+}
+
+/** A quorum change: the rules (and their codes) are the domain's; this only checks the shape. */
+export class SignerListChangeDto {
+  @ApiProperty({ description: 'SignerQuorum; 0 with no signers removes the list', minimum: 0 })
+  @IsInt()
+  quorum!: number;
+
+  @ApiProperty({ type: [SignerEntryDto], description: '1 to 32 entries (none to remove the list)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ValidateNested({ each: true })
+  @Type(() => SignerEntryDto)
+  signers!: SignerEntryDto[];
+
+  @ApiProperty({ required: false, minimum: 1, maximum: 43200 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43_200)
+  expiresInMinutes?: number;
+
+  @ApiProperty({ required: false, description: 'Shown to signers in Xaman' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 280)
+  instruction?: string;
+}
+
+/** What POST …/enrolment answers: the SignIn payload to scan, open or receive by push. */
+export class EnrolmentInvitationView {
+  @ApiProperty({ enum: ['pending'] }) state!: 'pending';
+  @ApiProperty({ format: 'uuid' }) payloadUuid!: string;
+  @ApiProperty({ description: 'Pushed to the signer’s live user_token' }) pushed!: boolean;
+  @ApiProperty({ description: 'Sign link (open in a browser or scan)' }) signLink!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'QR image URL' }) qrPng!: string | null;
+  @ApiProperty({ description: 'Opens the payload in the Xaman app' }) deepLink!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expiresAt!: Date;
+}
+
+@ApiTags('accounts')
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(
@@ -47,7 +126,19 @@ export class AccountsController {
     private readonly refreshAccount: RefreshAccount,
     private readonly updateSignerUseCase: UpdateSigner,
     private readonly queries: AccountQueries,
+    private readonly enrolSigner: EnrolSigner,
+    private readonly signerLists: ProposeSignerList,
+    private readonly proposals: ProposalQueries,
+    private readonly clock: Clock,
+    @Inject(COORDINATOR_SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
+
+  private view(account: AccountWithSigners): AccountView {
+    return accountView(account, {
+      now: this.clock.now(),
+      tokenExpiryWarningMs: this.settings.tokenExpiryWarningMs,
+    });
+  }
 
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
@@ -58,17 +149,17 @@ export class AccountsController {
     @Req() req: { id?: string },
   ) {
     const account = await this.registerAccount.execute(body, actorOf(key, req.id));
-    return accountView(await this.queries.get(account.id));
+    return this.view(await this.queries.get(account.id));
   }
 
   @Get()
   async list() {
-    return { items: (await this.queries.list()).map(accountView) };
+    return { items: (await this.queries.list()).map((a) => this.view(a)) };
   }
 
   @Get(':id')
   async get(@UuidParam('id') id: string) {
-    return accountView(await this.queries.get(id));
+    return this.view(await this.queries.get(id));
   }
 
   /**
@@ -85,7 +176,7 @@ export class AccountsController {
   ) {
     const refreshed = await this.refreshAccount.execute(id, actorOf(key, req.id));
     return {
-      ...accountView(await this.queries.get(id)),
+      ...this.view(await this.queries.get(id)),
       changed: refreshed.changed,
       invalidatedProposalIds: refreshed.invalidatedProposalIds,
     };
@@ -107,6 +198,45 @@ export class AccountsController {
       });
     }
     await this.updateSignerUseCase.execute(id, address, body, actorOf(key, req.id));
-    return accountView(await this.queries.get(id));
+    return this.view(await this.queries.get(id));
+  }
+
+  /**
+   * Invites a listed signer to enrol: a Xaman SignIn payload (pushed when the signer has a live
+   * token). When it resolves, the service proves the signer's account signed it before storing the
+   * issued user_token; the signer's `enrolment` shows the outcome.
+   */
+  @Post(':id/signers/:address/enrolment')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Enrol a signer through a Xaman SignIn payload' })
+  @ApiResponse({ status: 201, type: EnrolmentInvitationView })
+  async enrol(
+    @UuidParam('id') id: string,
+    @Param('address') address: string,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ): Promise<EnrolmentInvitationView> {
+    return this.enrolSigner.execute(id, address, actorOf(key, req.id));
+  }
+
+  /**
+   * A quorum change: a SignerListSet proposal through the normal multisign flow (admin only). Each
+   * rule has its code (SIGNER_LIST_SIZE, SIGNER_LIST_DUPLICATE, SIGNER_LIST_INCLUDES_ACCOUNT,
+   * SIGNER_WEIGHT_INVALID, SIGNER_QUORUM_INVALID, SIGNER_QUORUM_UNREACHABLE, SIGNER_LIST_REMOVAL_NO_KEY).
+   * Once validated, the account refreshes at once and proposals under the old list are invalidated.
+   */
+  @Post(':id/signer-list')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Propose a new SignerList (quorum change) through the multisign flow' })
+  @ApiResponse({ status: 201, description: 'The SignerListSet proposal' })
+  @ApiResponse({ status: 422, description: 'A SignerList rule refused it (stable code)' })
+  async proposeSignerList(
+    @UuidParam('id') id: string,
+    @Body() body: SignerListChangeDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    const { proposalId } = await this.signerLists.execute(id, body, actorOf(key, req.id));
+    return proposalView(await this.proposals.get(proposalId));
   }
 }

@@ -1,4 +1,4 @@
-import { ProposalState, ProposalWithDetails, SignatureRequestRecord } from '@app/domain';
+import { multisigningDataOf, ProposalState, ProposalWithDetails, SignatureRequestRecord } from '@app/domain';
 
 /** What `GET /v1/proposals/:id` answers: the prepared transaction, progress by weight, each signer. */
 export interface ProposalView {
@@ -27,6 +27,8 @@ export interface ProposalView {
     refusalReason: string | null;
     resolvedAt: Date | null;
   }[];
+  /** For a signer outside Xaman: what to sign (POST /v1/proposals/:id/signatures takes the signed blob). */
+  multisigning: ReturnType<typeof multisigningDataOf>;
   hash: string | null;
   submission: { attempts: number; lastResult: string | null; submittedAt: Date | null };
   result: {
@@ -86,6 +88,7 @@ export function proposalView({ proposal, requests, signatures }: ProposalWithDet
         resolvedAt: request?.resolvedAt ?? null,
       };
     }),
+    multisigning: multisigningDataOf(proposal),
     hash: proposal.combinedHash,
     submission: {
       attempts: proposal.submitAttempts,

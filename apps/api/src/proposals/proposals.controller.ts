@@ -9,12 +9,27 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   Min,
 } from 'class-validator';
-import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CloseProposal, CreateProposal, PROPOSAL_STATES, ProposalQueries, ProposalState } from '@app/domain';
+import {
+  CloseProposal,
+  CreateProposal,
+  PROPOSAL_STATES,
+  ProposalQueries,
+  ProposalState,
+  UploadSignature,
+} from '@app/domain';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
@@ -94,14 +109,29 @@ export class ExportProposalsQuery {
   state?: ProposalState;
 }
 
+export class UploadSignatureDto {
+  /** The signer's multisigned blob of the prepared transaction (hex, one Signers entry). */
+  @ApiProperty({
+    description:
+      'The signer\'s blob: the prepared transaction with SigningPubKey "" and one Signers entry (hex)',
+    example: '1200002200000000240000000A...',
+  })
+  @IsString()
+  @Length(2, 2_000_000)
+  @Matches(/^[0-9a-fA-F]+$/, { message: 'blob must be hex' })
+  blob!: string;
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+@ApiTags('proposals')
 @Controller('v1/proposals')
 export class ProposalsController {
   constructor(
     private readonly createProposal: CreateProposal,
     private readonly closing: CloseProposal,
     private readonly queries: ProposalQueries,
+    private readonly uploads: UploadSignature,
   ) {}
 
   /**
@@ -211,5 +241,27 @@ export class ProposalsController {
   ) {
     const { payloads } = await this.closing.cancel(id, actorOf(key, req.id));
     return { proposal: proposalView(await this.queries.get(id)), payloads };
+  }
+
+  /**
+   * A signer outside Xaman (hardware wallet, command-line signer) sends its signed blob of the
+   * prepared transaction (`multisigning` in GET). The same rules as a Xaman blob; audited with the
+   * key that uploaded it. A refused blob answers its rule's code and changes nothing.
+   */
+  @Post(':id/signatures')
+  @HttpCode(200)
+  @RequireRole('proposer')
+  @ApiOperation({ summary: 'Upload a signed blob from a signer outside Xaman' })
+  @ApiResponse({ status: 200, description: 'The signature counts; the proposal as it is now' })
+  @ApiResponse({ status: 422, description: 'A blob rule refused it (BLOB_*, SIGNATURE_*, SIGNER_*)' })
+  @ApiResponse({ status: 409, description: 'PROPOSAL_NOT_COLLECTING, SIGNER_ALREADY_ANSWERED' })
+  async uploadSignature(
+    @UuidParam('id') id: string,
+    @Body() body: UploadSignatureDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    const { signer } = await this.uploads.execute(id, body.blob, actorOf(key, req.id));
+    return { signer, proposal: proposalView(await this.queries.get(id)) };
   }
 }

@@ -3,9 +3,11 @@ import { DispatchSignRequestsJob } from './dispatch-sign-requests.job';
 import { ExpireProposalsJob } from './expire-proposals.job';
 import { FollowSubmissionsJob } from './follow-submissions.job';
 import { LedgerDriftJob } from './ledger-drift.job';
+import { PollEnrolmentsJob } from './poll-enrolments.job';
 import { PollPayloadsJob } from './poll-payloads.job';
 import { PruneWebhookReceiptsJob } from './prune-webhook-receipts.job';
 import { RecoverCombinesJob } from './recover-combines.job';
+import { VerifyUserTokensJob } from './verify-user-tokens.job';
 import { WithdrawPayloadsJob } from './withdraw-payloads.job';
 
 /** The worker's jobs: the one list. Each file is one job `{ name, intervalMs, run }`. */
@@ -19,4 +21,6 @@ export const WORKER_JOBS = [
   LedgerDriftJob,
   PruneWebhookReceiptsJob,
   DeliverWebhooksJob,
+  VerifyUserTokensJob,
+  PollEnrolmentsJob,
 ] as const;

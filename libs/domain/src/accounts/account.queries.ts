@@ -25,6 +25,23 @@ export class AccountQueries {
     return { account, signers: await this.accounts.signersOf(account.id) };
   }
 
+  /** The account and one of its currently listed signers (SIGNER_NOT_FOUND otherwise). */
+  async listedSigner(
+    accountId: string,
+    address: string,
+  ): Promise<AccountWithSigners & { signer: SignerRecord }> {
+    const { account, signers } = await this.get(accountId);
+    const signer = signers.find((s) => s.address === address && s.inSignerList);
+    if (!signer) {
+      throw new DomainError(
+        'SIGNER_NOT_FOUND',
+        `${address} is not in the SignerList of account ${account.address}.`,
+        { address },
+      );
+    }
+    return { account, signers, signer };
+  }
+
   async list(): Promise<AccountWithSigners[]> {
     const accounts = await this.accounts.list();
     return Promise.all(

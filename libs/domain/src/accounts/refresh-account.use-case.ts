@@ -63,6 +63,22 @@ export class RefreshAccount {
         },
         this.clock.now(),
       );
+      // A signer no longer listed keeps no token: it can never be asked to sign for this account.
+      for (const removed of listed.filter((s) => !signers.some((n) => n.address === s.address))) {
+        if (removed.userTokenCiphertext === null && removed.enrolmentState !== 'pending') continue;
+        await tx.accounts.updateSigner(removed.id, {
+          userTokenCiphertext: null,
+          userTokenExpiresAt: null,
+          tokenWarnedExpiry: null,
+          enrolmentState: 'none',
+        });
+        await tx.audit.append(actor, {
+          action: 'signer.token_deleted',
+          entityType: 'signer',
+          entityId: removed.id,
+          details: { accountId: account.id, address: removed.address, reason: 'removed from the SignerList' },
+        });
+      }
       const invalidated: string[] = [];
       if (signerListChanged) {
         for (const proposal of await tx.proposals.inStates(

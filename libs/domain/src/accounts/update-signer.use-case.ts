@@ -5,9 +5,9 @@ import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { TokenCipher } from '../shared/token-cipher';
 import { AccountQueries } from './account.queries';
+import { SignerTokens } from './signer-tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
 /** A signer's label and Xaman user_token (stored encrypted; never returned or logged). */
 export class UpdateSigner {
@@ -15,6 +15,7 @@ export class UpdateSigner {
     private readonly queries: AccountQueries,
     private readonly uow: UnitOfWork,
     private readonly cipher: TokenCipher,
+    private readonly tokens: SignerTokens,
     private readonly clock: Clock,
   ) {}
 
@@ -24,15 +25,7 @@ export class UpdateSigner {
     input: { label?: string | null; userToken?: string | null },
     actor: Actor,
   ): Promise<void> {
-    const { account, signers } = await this.queries.get(accountId);
-    const signer = signers.find((s) => s.address === address && s.inSignerList);
-    if (!signer) {
-      throw new DomainError(
-        'SIGNER_NOT_FOUND',
-        `${address} is not in the SignerList of account ${account.address}.`,
-        { address },
-      );
-    }
+    const { signer } = await this.queries.listedSigner(accountId, address);
     const patch: SignerPatch = {};
     if (input.label !== undefined) patch.label = input.label;
     if (input.userToken !== undefined) {
@@ -41,8 +34,11 @@ export class UpdateSigner {
       }
       patch.userTokenCiphertext =
         input.userToken === null ? null : this.cipher.encrypt(input.userToken.toLowerCase());
+      // Xaman's own expiry (it moves with every signed payload); unknown until Xaman answers.
       patch.userTokenExpiresAt =
-        input.userToken === null ? null : new Date(this.clock.now().getTime() + TOKEN_LIFETIME_MS);
+        input.userToken === null ? null : await this.tokens.expiryOf(input.userToken.toLowerCase());
+      patch.userTokenCheckedAt = patch.userTokenExpiresAt ? this.clock.now() : null;
+      patch.tokenWarnedExpiry = null;
       patch.enrolmentState = input.userToken === null ? 'none' : 'enrolled';
     }
     await this.uow.run(async (tx) => {

@@ -13,7 +13,22 @@ export type SignerListSnapshotUpdate = Pick<
   'signerQuorum' | 'signerListLedgerIndex' | 'masterDisabled' | 'regularKey'
 > & { signers: NewSigner[] };
 export type SignerPatch = Partial<
-  Pick<SignerRecord, 'label' | 'userTokenCiphertext' | 'userTokenExpiresAt' | 'enrolmentState'>
+  Pick<
+    SignerRecord,
+    | 'label'
+    | 'userTokenCiphertext'
+    | 'userTokenExpiresAt'
+    | 'enrolmentState'
+    | 'enrolmentPayloadUuid'
+    | 'enrolmentSignLink'
+    | 'enrolmentQrPng'
+    | 'enrolmentExpiresAt'
+    | 'enrolmentRefusalCode'
+    | 'enrolmentRefusalDetail'
+    | 'enrolledAt'
+    | 'userTokenCheckedAt'
+    | 'tokenWarnedExpiry'
+  >
 >;
 
 /** Multisig accounts and their signers (one aggregate). */
@@ -31,6 +46,18 @@ export abstract class AccountRepository {
     readAt: Date,
   ): Promise<void>;
   abstract updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord>;
+  abstract findSigner(signerId: string): Promise<SignerRecord | null>;
+  /** The signer whose current (or last) enrolment is this SignIn payload. */
+  abstract findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null>;
+  /**
+   * Applies the patch only while the signer's enrolment is still this payload and pending (a
+   * re-enrolment or another process may have moved it on); false otherwise.
+   */
+  abstract settleEnrolment(signerId: string, payloadUuid: string, patch: SignerPatch): Promise<boolean>;
+  /** Signers with a pending enrolment, oldest update first. */
+  abstract pendingEnrolments(limit: number): Promise<SignerRecord[]>;
+  /** Signers holding a user_token, by id after `afterId` (keyset pages for batch verification). */
+  abstract signersWithTokens(afterId: string | null, limit: number): Promise<SignerRecord[]>;
   /**
    * Serialises Sequence/Ticket allocation for one account: holds the account's row lock until the
    * surrounding unit of work ends. Only meaningful inside `UnitOfWork.run`.

@@ -14,6 +14,25 @@ export interface CreatePayloadRequest {
   blob?: Record<string, unknown>;
 }
 
+/** A SignIn payload: the signer proves it holds its account's key; Xaman issues a user_token. */
+export interface CreateSignInRequest {
+  identifier: string;
+  expireMinutes: number;
+  /** Pushed to this token when the signer already has a live one. */
+  userToken?: string | null;
+  instruction?: string | null;
+  forceNetwork?: string | null;
+  blob?: Record<string, unknown>;
+}
+
+/** What Xaman says of a user_token (`POST user-tokens`). */
+export interface UserTokenValidity {
+  userToken: string;
+  active: boolean;
+  /** Xaman's real expiry (unix seconds in the API), when it gives one. */
+  expiresAt: Date | null;
+}
+
 export interface CreatedPayloadView {
   uuid: string;
   pushed: boolean;
@@ -59,6 +78,11 @@ export type WebhookCheck =
 export abstract class XamanPort {
   abstract createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
   abstract getPayload(uuid: string): Promise<PayloadView>;
+  abstract createSignIn(request: CreateSignInRequest): Promise<CreatedPayloadView>;
+  /** Verifies tokens in one batch (at most 50); unknown tokens come back inactive. */
+  abstract verifyUserTokens(tokens: string[]): Promise<UserTokenValidity[]>;
+  /** The link that opens the payload in the Xaman app on the phone. */
+  abstract deepLinkFor(uuid: string): string;
   abstract getPayloadByIdentifier(identifier: string): Promise<PayloadView | null>;
   /** The link a signer opens (or scans as a QR) to sign a payload when a push did not arrive. */
   abstract signLinkFor(uuid: string): string;

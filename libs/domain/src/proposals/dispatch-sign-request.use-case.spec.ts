@@ -31,6 +31,11 @@ describe('DispatchSignRequest', () => {
   });
 
   it('sends no token once it expired: the signer gets a sign link instead of a push', async () => {
+    // Xaman's own expiry: 30 days from now, never moved (the signer signed nothing meanwhile).
+    d.xaman.userTokens.set(ALICE_TOKEN, {
+      active: true,
+      expiresAt: new Date(d.clock.now().getTime() + 30 * 86_400_000),
+    });
     await d.updatingSigner.execute(account.id, alice.classicAddress, { userToken: ALICE_TOKEN }, operator);
     d.clock.advance(31 * 24 * 3600 * 1000);
     const proposal = await propose(d, account.id);
@@ -38,6 +43,17 @@ describe('DispatchSignRequest', () => {
     const request = await requestOf(d, proposal.id, alice.classicAddress);
     expect(request).toMatchObject({ pushed: false });
     expect(request.signLink).toBe(d.xaman.signLinkFor(request.xamanPayloadUuid!));
+  });
+
+  it('checks the token at Xaman before pushing: a revoked one is dropped and the signer must enrol again', async () => {
+    await d.updatingSigner.execute(account.id, alice.classicAddress, { userToken: ALICE_TOKEN }, operator);
+    d.xaman.userTokens.set(ALICE_TOKEN, { active: false, expiresAt: null });
+    const proposal = await propose(d, account.id);
+    expect(d.xaman.created.find((c) => c.signer === alice.classicAddress)!.userToken).toBeNull();
+    expect(await requestOf(d, proposal.id, alice.classicAddress)).toMatchObject({ pushed: false });
+    const signer = (await d.accounts.signersOf(account.id)).find((s) => s.address === alice.classicAddress)!;
+    expect(signer).toMatchObject({ userTokenCiphertext: null, enrolmentState: 'expired' });
+    expect(await d.audit.list({ action: 'signer.token_expired', limit: 5 })).toHaveLength(1);
   });
 
   it('creates a multisign payload for the prepared transaction, only for that signer, expiring with the proposal', async () => {

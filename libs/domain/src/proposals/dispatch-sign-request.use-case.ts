@@ -6,7 +6,7 @@ import { CoordinatorSettings } from '../settings';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
-import { TokenCipher } from '../shared/token-cipher';
+import { SignerTokens } from '../accounts/signer-tokens';
 import { StateChanges } from '../state/state-changes';
 import { PayloadWatches } from './payload-watches';
 import { WithdrawPayloads } from './withdraw-payloads.use-case';
@@ -30,7 +30,7 @@ export class DispatchSignRequest {
     private readonly accounts: AccountRepository,
     private readonly changes: StateChanges,
     private readonly xaman: XamanPort,
-    private readonly cipher: TokenCipher,
+    private readonly tokens: SignerTokens,
     private readonly watches: PayloadWatches,
     private readonly withdrawal: WithdrawPayloads,
     private readonly clock: Clock,
@@ -61,16 +61,8 @@ export class DispatchSignRequest {
       return;
     }
     const signer = (await this.accounts.signersOf(proposal.accountId)).find((s) => s.id === request.signerId);
-    let userToken: string | null = null;
-    if (signer?.userTokenCiphertext && (!signer.userTokenExpiresAt || signer.userTokenExpiresAt > now)) {
-      try {
-        userToken = this.cipher.decrypt(signer.userTokenCiphertext);
-      } catch {
-        this.log.error('stored user_token cannot be decrypted (TOKEN_ENCRYPTION_KEY changed?)', {
-          signerId: signer.id,
-        });
-      }
-    }
+    // Pushed only to a token Xaman still holds active (checked now); else sign link and QR.
+    const userToken = signer ? await this.tokens.tokenForPush(signer, actor) : null;
     // The payload lives as long as the proposal's window: it expires at Xaman at the deadline.
     const expireMinutes = Math.max(1, Math.ceil((proposal.deadline.getTime() - now.getTime()) / 60_000));
     let created: CreatedPayload;

@@ -1,3 +1,4 @@
+import type { ResolveEnrolment } from '../accounts/resolve-enrolment.use-case';
 import { Actor, XAMAN_ACTOR } from '../shared/actor';
 import { DomainLogger } from '../shared/logger';
 import { PayloadEvent, PayloadWatches } from './payload-watches';
@@ -18,6 +19,8 @@ export class PayloadSignals {
     private readonly resolve: ResolvePayload,
     watches: PayloadWatches,
     private readonly log: DomainLogger,
+    /** Enrolment (SignIn) payloads: a payload no sign request knows may be one. */
+    private readonly enrolments: ResolveEnrolment | null = null,
   ) {
     watches.onEvent((payloadUuid, event) => this.fromSocket(payloadUuid, event));
   }
@@ -35,6 +38,8 @@ export class PayloadSignals {
         do {
           entry.again = false;
           outcome = await this.resolve.execute(payloadUuid, source, actor);
+          if (outcome === 'unknown' && this.enrolments)
+            outcome = await this.enrolments.execute(payloadUuid, source, actor);
         } while (entry.again && UNSETTLED.includes(outcome));
         return outcome;
       } finally {

@@ -1,4 +1,4 @@
-import { encode } from 'ripple-binary-codec';
+import { encode, encodeForMultisigning } from 'ripple-binary-codec';
 import { PreparedTransaction, SignerList, VerifiedSignature } from '@app/multisign';
 import { SignerListFacts } from '../ports/ledger.port';
 import { ProposalRecord, SignatureRecord, SignerListSnapshot } from '../records';
@@ -75,4 +75,24 @@ export function isPreparedTransaction(validated: Record<string, unknown>, prepar
   } catch {
     return false;
   }
+}
+
+/**
+ * What an offline signer needs to sign a proposal without Xaman: the prepared transaction (JSON and
+ * unsigned binary, `SigningPubKey: ""`) and, per signer, the exact bytes rippled verifies its
+ * signature over (`SMT\0` + transaction + signer AccountID, as hex).
+ */
+export function multisigningDataOf(proposal: ProposalRecord): {
+  txJson: Record<string, unknown>;
+  txBlob: string;
+  signingData: { signer: string; hex: string }[];
+} {
+  return {
+    txJson: proposal.preparedTx,
+    txBlob: proposal.preparedTxHex,
+    signingData: proposal.signerListSnapshot.entries.map((e) => ({
+      signer: e.account,
+      hex: encodeForMultisigning(proposal.preparedTx as never, e.account),
+    })),
+  };
 }

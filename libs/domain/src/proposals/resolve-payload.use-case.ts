@@ -1,5 +1,3 @@
-import { verifySignerBlob } from '@app/multisign';
-import { SignerKeys } from './signer-keys';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { PayloadView, XamanApiError, XamanPort } from '../ports/xaman.port';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
@@ -9,9 +7,9 @@ import { DomainLogger } from '../shared/logger';
 import { isLiveRequestState } from '../state/proposal-state';
 import { StateChanges } from '../state/state-changes';
 import { CloseProposal } from './close-proposal.use-case';
-import { CombineAndSubmit } from './combine-and-submit.use-case';
 import { PayloadWatches } from './payload-watches';
-import { preparedOf, signerListOf } from './prepared';
+import { SignerBlobs } from './signer-blob';
+import { SignerTokens } from '../accounts/signer-tokens';
 
 export type PayloadSource = 'webhook' | 'websocket' | 'poll';
 export type ResolveOutcome =
@@ -27,10 +25,10 @@ export class ResolvePayload {
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
     private readonly xaman: XamanPort,
-    private readonly signerKeys: SignerKeys,
+    private readonly blobs: SignerBlobs,
+    private readonly tokens: SignerTokens,
     private readonly watches: PayloadWatches,
     private readonly closing: CloseProposal,
-    private readonly combining: CombineAndSubmit,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
@@ -72,6 +70,7 @@ export class ResolvePayload {
       });
       if (changed) {
         this.log.info('signer rejected', { proposalId: proposal.id, signer: request.signerAddress, source });
+        await this.tokens.afterResolution(request.signerId, actor);
         await this.closing.rejectIfUnreachable(proposal.id, actor);
       }
       return 'rejected';
@@ -109,24 +108,10 @@ export class ResolvePayload {
   ): Promise<'signed' | 'refused' | 'ignored'> {
     const hex = payload.hex!;
     const resolvedAt = this.clock.now();
-    // Rule 6 with the keys the latest validated ledger has, not those seen at registration.
-    const signerFacts = await this.signerKeys.factsOfOne(request.signerAddress);
-    const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
-      signerList: signerListOf(proposal.signerListSnapshot),
-      signerFacts,
-    });
     // The blob is the evidence; Xaman's own account field is only a cross-check after it.
-    let refusal: { code: string; message: string; details?: unknown } | null = null;
+    const verdict = await this.blobs.verify(request, proposal, hex, payload.multisignAccount);
     if (!verdict.ok) {
-      refusal = { code: verdict.code, message: verdict.message, details: verdict.details };
-    } else if (payload.multisignAccount !== null && payload.multisignAccount !== request.signerAddress) {
-      refusal = {
-        code: 'XAMAN_SIGNER_MISMATCH',
-        message: `Xaman reports the blob as signed by ${payload.multisignAccount}, not ${request.signerAddress}.`,
-      };
-    }
-    if (refusal !== null || !verdict.ok) {
-      const { code, message, details } = refusal!;
+      const { code, message, details } = verdict;
       const changed = await this.changes.request(request.id, 'refused', actor, {
         patch: {
           blobHex: hex,
@@ -135,7 +120,7 @@ export class ResolvePayload {
           refusalDetail: message,
           resolvedAt,
         },
-        details: { source, refusalCode: code, details, keyFactsLedgerIndex: signerFacts.ledgerIndex },
+        details: { source, refusalCode: code, details, keyFactsLedgerIndex: verdict.keyFactsLedgerIndex },
       });
       if (changed) {
         this.log.warn('signer blob refused', {
@@ -148,6 +133,8 @@ export class ResolvePayload {
       }
       return 'refused';
     }
+    // The blob proved who signed: a token Xaman issued with it is the signer's; its expiry moved.
+    await this.tokens.afterSignedPayload(request.signerId, payload.issuedUserToken, actor);
 
     if (proposal.state !== 'collecting') {
       // Too late to count (already combined, or closed): keep the blob, count nothing.
@@ -162,36 +149,15 @@ export class ResolvePayload {
       });
       return 'ignored';
     }
-    const signature = verdict.signature;
-    const stored = await this.changes.signatureAccepted(
+    const counted = await this.blobs.count(
       request,
-      { blobHex: hex, blobTxid: payload.txid, resolvedAt },
-      {
-        signerAddress: signature.account,
-        signingPubKey: signature.signingPubKey,
-        txnSignature: signature.txnSignature,
-        keyType: signature.keyType,
-        weight: signature.weight,
-      },
+      proposal,
+      { hex, txid: payload.txid },
+      verdict.signature,
+      'signed',
+      { source },
       actor,
     );
-    if (!stored) return 'ignored';
-    this.log.info('signature verified and stored', {
-      proposalId: proposal.id,
-      signer: signature.account,
-      keyType: signature.keyType,
-      source,
-    });
-    // The signature is safe in the database: a failure from here on is the worker's to recover
-    // (it combines stored quorums), not the caller's to retry.
-    try {
-      await this.combining.tryCombine(proposal.id, actor);
-    } catch (error) {
-      this.log.warn('combine after a signature failed; the worker will retry', {
-        proposalId: proposal.id,
-        error: String(error),
-      });
-    }
-    return 'signed';
+    return counted ? 'signed' : 'ignored';
   }
 }

@@ -2,6 +2,7 @@ import { LedgerPort } from '../ports/ledger.port';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
+import type { RefreshAccount } from '../accounts/refresh-account.use-case';
 import { WORKER_ACTOR } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
@@ -9,6 +10,9 @@ import { StateChanges } from '../state/state-changes';
 import { submitVerdict } from '../proposal-rules';
 import { CombineAndSubmit } from './combine-and-submit.use-case';
 import { isPreparedTransaction, numberOf } from './prepared';
+
+/** Transactions that change the account's SignerList or keys. */
+const ACCOUNT_CHANGING_TYPES = new Set(['SignerListSet', 'SetRegularKey', 'AccountSet']);
 
 /**
  * Settles a submitted proposal from validated ledgers only: by its hash, then by (Account,
@@ -26,6 +30,8 @@ export class SettleSubmission {
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
+    /** Re-reads an account whose SignerList or keys a validated proposal changed. */
+    private readonly refresh: RefreshAccount | null = null,
   ) {}
 
   /** Worker: follows every submitted proposal, least recently followed first. */
@@ -169,5 +175,17 @@ export class SettleSubmission {
       },
     );
     if (changed) this.log.info('proposal settled', { proposalId: proposal.id, result, ledgerIndex, hash });
+    if (changed && success && this.refresh && ACCOUNT_CHANGING_TYPES.has(proposal.transactionType)) {
+      // The account's own set-up changed: refresh at once, without waiting for the drift job (which
+      // would catch up if this fails). A new SignerList invalidates the proposals made under the old.
+      try {
+        await this.refresh.execute(proposal.accountId, WORKER_ACTOR);
+      } catch (error) {
+        this.log.warn('account refresh after a validated change failed; the drift job will retry', {
+          proposalId: proposal.id,
+          error: String(error),
+        });
+      }
+    }
   }
 }

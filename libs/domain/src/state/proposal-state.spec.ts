@@ -29,17 +29,20 @@ const EXPECTED_PROPOSAL_MOVES: Record<ProposalState, ProposalState[]> = {
 };
 
 const EXPECTED_REQUEST_MOVES: Record<RequestState, RequestState[]> = {
-  queued: ['queued', 'created', 'failed', 'cancelled'],
+  queued: ['queued', 'created', 'failed', 'cancelled', 'signed'],
   created: ['opened', 'signed', 'refused', 'rejected', 'expired', 'cancelled'],
   opened: ['signed', 'refused', 'rejected', 'expired', 'cancelled'],
   signed: ['refused'],
   rejected: [],
   refused: [],
-  expired: [],
-  cancelled: [],
-  failed: [],
+  // The Xaman payload is over, but a signer outside Xaman may still upload its blob (signedByUpload).
+  expired: ['signed'],
+  cancelled: ['signed'],
+  failed: ['signed'],
 };
-const TERMINAL_REQUEST_STATES: RequestState[] = ['rejected', 'refused', 'expired', 'cancelled', 'failed'];
+const TERMINAL_REQUEST_STATES: RequestState[] = ['rejected', 'refused'];
+/** States that end the Xaman payload: only an uploaded blob moves them on. */
+const PAYLOAD_OVER_STATES: RequestState[] = ['expired', 'cancelled', 'failed'];
 
 const pairs = <S extends string>(states: readonly S[]): [S, S][] =>
   states.flatMap((from) => states.map((to): [S, S] => [from, to]));
@@ -113,6 +116,13 @@ describe('the sign-request state machine', () => {
       REQUEST_STATES.filter((to) => canMoveRequest(from, to)).map((to) => `${from}->${to}`),
     );
     expect(moves).toEqual([]);
+  });
+
+  it.each(PAYLOAD_OVER_STATES)('a %s request moves only by an uploaded blob', (from) => {
+    const names = Object.entries(REQUEST_TRANSITIONS)
+      .filter(([, t]) => (t.from as readonly RequestState[]).includes(from))
+      .map(([name]) => name);
+    expect(names).toEqual(['signedByUpload']);
   });
 
   it.each([...LIVE_REQUEST_STATES, 'signed' as const])(

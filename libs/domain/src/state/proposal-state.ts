@@ -195,6 +195,12 @@ export const REQUEST_TRANSITIONS = {
     by: 'resolve-payload',
     why: 'the blob passed every rule (it counts only while the proposal is collecting)',
   },
+  signedByUpload: {
+    from: ['queued', 'created', 'opened', 'expired', 'cancelled', 'failed'],
+    to: 'signed',
+    by: 'upload-signature',
+    why: 'a signer outside Xaman sent its blob through POST /v1/proposals/:id/signatures and it passed every rule (only while the proposal is collecting; an open payload is then withdrawn)',
+  },
   refused: {
     from: ['created', 'opened'],
     to: 'refused',

@@ -177,21 +177,32 @@ export class StateChanges {
     return true;
   }
 
-  /** A verified blob: the request becomes `signed` and its signature counts, atomically. */
+  /**
+   * A verified blob: the request becomes `signed` (by `transition`: from Xaman, or uploaded) and its
+   * signature counts, atomically.
+   */
   signatureAccepted(
     request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,
     patch: RequestPatch,
     signature: NewSignature,
     actor: Actor,
+    transition: 'signed' | 'signedByUpload' = 'signed',
+    details: Record<string, unknown> = {},
   ): Promise<boolean> {
-    const { from } = REQUEST_TRANSITIONS.signed;
+    const { from } = REQUEST_TRANSITIONS[transition];
     return this.uow.run(async (tx) => {
       if (!(await tx.proposals.recordSignature(request, from, patch, signature))) return false;
       await tx.audit.append(actor, {
         action: 'signature.accepted',
         entityType: 'proposal',
         entityId: request.proposalId,
-        details: { signer: signature.signerAddress, keyType: signature.keyType, weight: signature.weight },
+        details: {
+          signer: signature.signerAddress,
+          keyType: signature.keyType,
+          weight: signature.weight,
+          transition,
+          ...details,
+        },
       });
       await this.emitRequest(tx, request.id, 'signed');
       await tx.outbox.emit(

@@ -18,6 +18,12 @@ import { PayloadWatches } from '../../src/proposals/payload-watches';
 import { PollPayloads } from '../../src/proposals/poll-payloads.use-case';
 import { ProposalQueries } from '../../src/proposals/proposal.queries';
 import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
+import { ProposeSignerList } from '../../src/accounts/propose-signer-list.use-case';
+import { EnrolSigner } from '../../src/accounts/enrol-signer.use-case';
+import { ResolveEnrolment } from '../../src/accounts/resolve-enrolment.use-case';
+import { SignerTokens } from '../../src/accounts/signer-tokens';
+import { SignerBlobs } from '../../src/proposals/signer-blob';
+import { UploadSignature } from '../../src/proposals/upload-signature.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
 import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
 import { CoordinatorSettings } from '../../src/settings';
@@ -69,6 +75,8 @@ export const testSettings: CoordinatorSettings = {
   pollIntervalMs: 30_000,
   withdrawRetryMs: 60_000,
   webhookMaxSkewSeconds: 300,
+  enrolmentExpireMinutes: 60,
+  tokenExpiryWarningMs: 7 * 24 * 3600 * 1000,
 };
 
 export const TOKEN_KEY = Buffer.alloc(32, 7);
@@ -113,26 +121,51 @@ export function buildDomain(
     settings,
     log,
   );
-  const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
+  const accountQueries = new AccountQueries(accounts);
+  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
+  const settling = new SettleSubmission(
+    proposals,
+    changes,
+    ledger,
+    combining,
+    clock,
+    settings,
+    log,
+    refreshing,
+  );
+  const blobs = new SignerBlobs(changes, signerKeys, combining, clock, log);
+  const tokens = new SignerTokens(accounts, uow, xaman, cipher, clock, settings, log);
   const resolving = new ResolvePayload(
     proposals,
     changes,
     xaman,
-    signerKeys,
+    blobs,
+    tokens,
     watches,
     closing,
-    combining,
     clock,
     log,
   );
-  const signals = new PayloadSignals(resolving, watches, log);
+  const resolvingEnrolment = new ResolveEnrolment(
+    accounts,
+    uow,
+    xaman,
+    signerKeys,
+    cipher,
+    tokens,
+    watches,
+    clock,
+    log,
+  );
+  const uploading = new UploadSignature(proposals, uow, blobs, xaman, watches, log);
+  const signals = new PayloadSignals(resolving, watches, log, resolvingEnrolment);
   const polling = new PollPayloads(proposals, signals, clock, settings, log);
   const dispatching = new DispatchSignRequest(
     proposals,
     accounts,
     changes,
     xaman,
-    cipher,
+    tokens,
     watches,
     withdrawal,
     clock,
@@ -141,10 +174,10 @@ export function buildDomain(
   );
   const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
 
-  const accountQueries = new AccountQueries(accounts);
   const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
-  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
-  const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, clock);
+  const proposingSignerList = new ProposeSignerList(accountQueries, ledger, creating);
+  const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
+  const enrolling = new EnrolSigner(accountQueries, uow, xaman, tokens, watches, clock, settings, log);
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
 
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
@@ -184,6 +217,8 @@ export function buildDomain(
     combining,
     settling,
     resolving,
+    blobs,
+    uploading,
     signals,
     polling,
     dispatching,
@@ -192,6 +227,10 @@ export function buildDomain(
     registering,
     refreshing,
     updatingSigner,
+    tokens,
+    proposingSignerList,
+    enrolling,
+    resolvingEnrolment,
     drift,
     webhooks,
     pruning,

@@ -3,6 +3,8 @@ import {
   CancelReason,
   CreatedPayloadView,
   CreatePayloadRequest,
+  CreateSignInRequest,
+  UserTokenValidity,
   PayloadView,
   WebhookCheck,
   WebhookDelivery,
@@ -25,6 +27,29 @@ export function xamanWebhookSignature(apiSecret: string, timestamp: string, body
   return createHmac('sha1', apiSecret.replace('-', ''))
     .update(Buffer.concat([Buffer.from(timestamp, 'utf8'), body]))
     .digest('hex');
+}
+
+/** A payload as Xaman stores it when created: nobody opened it yet. */
+function openPayload(
+  uuid: string,
+  identifier: string,
+  fields: Pick<PayloadView, 'multisign' | 'signers' | 'account'>,
+): PayloadView {
+  return {
+    uuid,
+    identifier,
+    resolved: false,
+    signed: false,
+    cancelled: false,
+    expired: false,
+    opened: false,
+    hex: null,
+    txid: null,
+    multisignAccount: null,
+    resolvedAt: null,
+    issuedUserToken: null,
+    ...fields,
+  };
 }
 
 /**
@@ -62,26 +87,66 @@ export class FakeXaman extends XamanPort {
     }
     const uuid = randomUUID();
     this.created.push({ ...request, uuid });
-    this.payloads.set(uuid, {
+    this.payloads.set(
       uuid,
-      identifier: request.identifier,
-      multisign: true,
-      resolved: false,
-      signed: false,
-      cancelled: false,
-      expired: false,
-      opened: false,
-      signers: [request.signer],
-      hex: null,
-      txid: null,
-      multisignAccount: null,
-      account: typeof request.txjson.Account === 'string' ? request.txjson.Account : null,
-      resolvedAt: null,
-      issuedUserToken: null,
-    });
+      openPayload(uuid, request.identifier, {
+        multisign: true,
+        signers: [request.signer],
+        account: typeof request.txjson.Account === 'string' ? request.txjson.Account : null,
+      }),
+    );
     if (this.duringCreate) await this.duringCreate();
     const signLink = this.signLinkFor(uuid);
     return { uuid, pushed: Boolean(request.userToken), signLink, qrPng: `${signLink}_q.png` };
+  }
+
+  /** SignIn payloads created (enrolments). */
+  readonly signIns: (CreateSignInRequest & { uuid: string })[] = [];
+  /** Tokens Xaman knows; a token no test scripted counts as active with no known expiry. */
+  readonly userTokens = new Map<string, { active: boolean; expiresAt: Date | null }>();
+  readonly verifyCalls: string[][] = [];
+  /** Errors for the next verifyUserTokens calls. */
+  readonly verifyErrors: Error[] = [];
+
+  async createSignIn(request: CreateSignInRequest): Promise<CreatedPayloadView> {
+    const error = this.createErrors.shift();
+    if (error) throw error;
+    const uuid = randomUUID();
+    this.signIns.push({ ...request, uuid });
+    this.payloads.set(
+      uuid,
+      openPayload(uuid, request.identifier, { multisign: false, signers: null, account: null }),
+    );
+    const signLink = this.signLinkFor(uuid);
+    return { uuid, pushed: Boolean(request.userToken), signLink, qrPng: `${signLink}_q.png` };
+  }
+
+  async verifyUserTokens(tokens: string[]): Promise<UserTokenValidity[]> {
+    this.verifyCalls.push([...tokens]);
+    const error = this.verifyErrors.shift();
+    if (error) throw error;
+    return tokens.map((userToken) => ({
+      userToken,
+      ...(this.userTokens.get(userToken) ?? { active: true, expiresAt: null }),
+    }));
+  }
+
+  deepLinkFor(uuid: string): string {
+    return `xumm://xumm.app/sign/${uuid}`;
+  }
+
+  /** The signer signed a SignIn: Xaman holds the single-signed blob and the token it issued. */
+  signIn(uuid: string, hex: string, account: string, issuedUserToken: string): void {
+    this.update(uuid, {
+      opened: true,
+      resolved: true,
+      signed: true,
+      hex,
+      txid: `TXID-${uuid}`,
+      account,
+      issuedUserToken,
+      resolvedAt: new Date().toISOString(),
+    });
   }
 
   async getPayload(uuid: string): Promise<PayloadView> {

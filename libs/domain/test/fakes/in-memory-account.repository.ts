@@ -30,6 +30,7 @@ export class InMemoryAccountRepository extends AccountRepository {
       ...account,
       id: randomUUID(),
       signerListReadAt: readAt,
+      txScanLedgerIndex: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -77,6 +78,37 @@ export class InMemoryAccountRepository extends AccountRepository {
     return this.signers.put({ ...signer, ...patch, updatedAt: this.clock.now() });
   }
 
+  async findSigner(signerId: string): Promise<SignerRecord | null> {
+    return this.signers.get(signerId);
+  }
+
+  async findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {
+    return this.signers.find((s) => s.enrolmentPayloadUuid === payloadUuid) ?? null;
+  }
+
+  async settleEnrolment(signerId: string, payloadUuid: string, patch: SignerPatch): Promise<boolean> {
+    const signer = this.signers.get(signerId);
+    if (!signer || signer.enrolmentState !== 'pending' || signer.enrolmentPayloadUuid !== payloadUuid) {
+      return false;
+    }
+    this.signers.put({ ...signer, ...patch, updatedAt: this.clock.now() });
+    return true;
+  }
+
+  async pendingEnrolments(limit: number): Promise<SignerRecord[]> {
+    return this.signers
+      .filter((s) => s.enrolmentState === 'pending')
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
+      .slice(0, limit);
+  }
+
+  async signersWithTokens(afterId: string | null, limit: number): Promise<SignerRecord[]> {
+    return this.signers
+      .filter((s) => s.userTokenCiphertext !== null && (afterId === null || s.id > afterId))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+  }
+
   /** Like `SELECT ... FOR UPDATE` on the account row: held until the unit of work ends. */
   async lockForAllocation(accountId: string): Promise<void> {
     const unit = currentUnitOfWork.getStore();
@@ -98,6 +130,15 @@ export class InMemoryAccountRepository extends AccountRepository {
       userTokenCiphertext: null,
       userTokenExpiresAt: null,
       enrolmentState: 'none',
+      enrolmentPayloadUuid: null,
+      enrolmentSignLink: null,
+      enrolmentQrPng: null,
+      enrolmentExpiresAt: null,
+      enrolmentRefusalCode: null,
+      enrolmentRefusalDetail: null,
+      enrolledAt: null,
+      userTokenCheckedAt: null,
+      tokenWarnedExpiry: null,
       createdAt: now,
       updatedAt: now,
     };

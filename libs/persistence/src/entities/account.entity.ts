@@ -13,6 +13,8 @@ export class AccountEntity {
   @Column('timestamptz', { name: 'signer_list_read_at' }) signerListReadAt!: Date;
   @Column('boolean', { name: 'master_disabled', default: false }) masterDisabled!: boolean;
   @Column('text', { name: 'regular_key', nullable: true }) regularKey!: string | null;
+  @Column('bigint', { name: 'tx_scan_ledger_index', nullable: true, transformer: bigintNumber })
+  txScanLedgerIndex!: number | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

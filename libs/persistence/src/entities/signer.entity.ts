@@ -14,6 +14,16 @@ export class SignerEntity {
   @Column('timestamptz', { name: 'user_token_expires_at', nullable: true }) userTokenExpiresAt!: Date | null;
   @Column('text', { name: 'enrolment_state', default: 'none' }) enrolmentState!:
     'none' | 'pending' | 'enrolled' | 'expired';
+  @Column('uuid', { name: 'enrolment_payload_uuid', nullable: true }) enrolmentPayloadUuid!: string | null;
+  @Column('text', { name: 'enrolment_sign_link', nullable: true }) enrolmentSignLink!: string | null;
+  @Column('text', { name: 'enrolment_qr_png', nullable: true }) enrolmentQrPng!: string | null;
+  @Column('timestamptz', { name: 'enrolment_expires_at', nullable: true }) enrolmentExpiresAt!: Date | null;
+  @Column('text', { name: 'enrolment_refusal_code', nullable: true }) enrolmentRefusalCode!: string | null;
+  @Column('text', { name: 'enrolment_refusal_detail', nullable: true }) enrolmentRefusalDetail!:
+    string | null;
+  @Column('timestamptz', { name: 'enrolled_at', nullable: true }) enrolledAt!: Date | null;
+  @Column('timestamptz', { name: 'user_token_checked_at', nullable: true }) userTokenCheckedAt!: Date | null;
+  @Column('timestamptz', { name: 'token_warned_expiry', nullable: true }) tokenWarnedExpiry!: Date | null;
   @Column('boolean') funded!: boolean;
   @Column('boolean', { name: 'master_disabled', default: false }) masterDisabled!: boolean;
   @Column('text', { name: 'regular_key', nullable: true }) regularKey!: string | null;

@@ -101,6 +101,45 @@ export class TypeormAccountRepository extends AccountRepository {
     return hydrate(this.manager, SignerEntity, row);
   }
 
+  findSigner(signerId: string): Promise<SignerRecord | null> {
+    return this.manager.getRepository(SignerEntity).findOne({ where: { id: signerId } });
+  }
+
+  findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {
+    return this.manager.getRepository(SignerEntity).findOne({ where: { enrolmentPayloadUuid: payloadUuid } });
+  }
+
+  /** Conditional on the signer still pending on this payload: one resolution stores the token. */
+  async settleEnrolment(signerId: string, payloadUuid: string, patch: SignerPatch): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(SignerEntity)
+      .set(columns<SignerEntity>({ ...patch, updatedAt: () => 'now()' }))
+      .where("id = :signerId AND enrolment_payload_uuid = :payloadUuid AND enrolment_state = 'pending'", {
+        signerId,
+        payloadUuid,
+      })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  pendingEnrolments(limit: number): Promise<SignerRecord[]> {
+    return this.manager
+      .getRepository(SignerEntity)
+      .find({ where: { enrolmentState: 'pending' }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  async signersWithTokens(afterId: string | null, limit: number): Promise<SignerRecord[]> {
+    const query = this.manager
+      .getRepository(SignerEntity)
+      .createQueryBuilder('s')
+      .where('s.user_token_ciphertext IS NOT NULL')
+      .orderBy('s.id', 'ASC')
+      .take(limit);
+    if (afterId !== null) query.andWhere('s.id > :afterId', { afterId });
+    return query.getMany();
+  }
+
   /** SELECT ... FOR UPDATE: the row lock lasts until the surrounding transaction ends. */
   async lockForAllocation(accountId: string): Promise<void> {
     if (!this.manager.queryRunner?.isTransactionActive) {

@@ -1,0 +1,206 @@
+import { AccountRepository, SignerPatch } from '../ports/account.repository';
+import { UnitOfWork } from '../ports/unit-of-work';
+import { UserTokenValidity, XamanPort } from '../ports/xaman.port';
+import { SignerRecord } from '../records';
+import { CoordinatorSettings } from '../settings';
+import { Actor, WORKER_ACTOR } from '../shared/actor';
+import { Clock } from '../shared/clock';
+import { DomainLogger } from '../shared/logger';
+import { TokenCipher } from '../shared/token-cipher';
+import { hasLiveToken } from './enrolment-state';
+
+/** Xaman verifies at most this many tokens per call. */
+const BATCH = 50;
+
+/**
+ * The life cycle of signers' Xaman user_tokens. Xaman extends a token to 30 days after each signed
+ * payload and reports the real expiry; the service takes it from Xaman (`POST user-tokens`) after
+ * every resolution, before every push, and daily for all tokens. A token Xaman no longer knows as
+ * active is dropped (requests go as sign link and QR; the signer shows `expired`, to enrol again);
+ * one with less than the warning window left is audited once per expiry (`signer.token_expiring`).
+ */
+export class SignerTokens {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly uow: UnitOfWork,
+    private readonly xaman: XamanPort,
+    private readonly cipher: TokenCipher,
+    private readonly clock: Clock,
+    private readonly settings: CoordinatorSettings,
+    private readonly log: DomainLogger,
+  ) {}
+
+  /**
+   * After a verified signature from this signer: a token Xaman issued with it is the signer's (the
+   * blob proved who signed), and the stored token's expiry moved; both are taken from Xaman.
+   */
+  async afterSignedPayload(signerId: string, issuedUserToken: string | null, actor: Actor): Promise<void> {
+    try {
+      const signer = await this.accounts.findSigner(signerId);
+      if (!signer) return;
+      if (issuedUserToken !== null && this.tokenOf(signer) !== issuedUserToken.toLowerCase()) {
+        await this.store(signer, issuedUserToken, null, actor, 'signer.token_issued');
+        return;
+      }
+      await this.verify([signer], actor);
+    } catch (error) {
+      this.log.warn('user_token not refreshed after a resolution', { signerId, error: String(error) });
+    }
+  }
+
+  /** Xaman's expiry of a token (null when Xaman cannot say now: the daily check fills it in). */
+  async expiryOf(userToken: string): Promise<Date | null> {
+    const [validity] = await this.xaman.verifyUserTokens([userToken]).catch(() => []);
+    return validity?.expiresAt ?? null;
+  }
+
+  /** After a rejection: Xaman extends a live token then too. */
+  async afterResolution(signerId: string, actor: Actor): Promise<void> {
+    return this.afterSignedPayload(signerId, null, actor);
+  }
+
+  /**
+   * Stores a token proven to be the signer's (enrolment, or a verified signature), encrypted, with
+   * Xaman's expiry (asked when not given).
+   */
+  async store(
+    signer: SignerRecord,
+    userToken: string,
+    expiresAt: Date | null,
+    actor: Actor,
+    action: string,
+    extra: SignerPatch = {},
+  ): Promise<void> {
+    const expiry = expiresAt ?? (await this.expiryOf(userToken));
+    const now = this.clock.now();
+    await this.uow.run(async (tx) => {
+      await tx.accounts.updateSigner(signer.id, {
+        userTokenCiphertext: this.cipher.encrypt(userToken.toLowerCase()),
+        userTokenExpiresAt: expiry,
+        userTokenCheckedAt: expiry === null ? null : now,
+        enrolmentState: 'enrolled',
+        tokenWarnedExpiry: null,
+        ...extra,
+      });
+      await tx.audit.append(actor, {
+        action,
+        entityType: 'signer',
+        entityId: signer.id,
+        details: {
+          accountId: signer.accountId,
+          address: signer.address,
+          expiresAt: expiry?.toISOString() ?? null,
+        },
+      });
+    });
+  }
+
+  /**
+   * Before a push: the token if Xaman still holds it active (its expiry refreshed), else null (the
+   * request goes as sign link and QR). An unreachable Xaman leaves the stored expiry to decide.
+   */
+  async tokenForPush(signer: SignerRecord, actor: Actor): Promise<string | null> {
+    if (!hasLiveToken(signer, this.clock.now())) return null;
+    const token = this.tokenOf(signer);
+    if (token === null) return null;
+    try {
+      const [checked] = await this.verify([signer], actor);
+      return checked?.active === false ? null : token;
+    } catch (error) {
+      this.log.warn('user_token not verified before a push; using the stored expiry', {
+        signerId: signer.id,
+        error: String(error),
+      });
+      return token;
+    }
+  }
+
+  /** Worker (daily): every stored token, verified in batches; returns how many were checked. */
+  async verifyAll(actor: Actor = WORKER_ACTOR): Promise<number> {
+    let afterId: string | null = null;
+    let checked = 0;
+    for (;;) {
+      const page = await this.accounts.signersWithTokens(afterId, BATCH);
+      if (page.length === 0) return checked;
+      await this.verify(page, actor);
+      checked += page.length;
+      afterId = page[page.length - 1]!.id;
+    }
+  }
+
+  /** Asks Xaman about these signers' tokens and records the answers. */
+  private async verify(signers: SignerRecord[], actor: Actor): Promise<UserTokenValidity[]> {
+    const withToken = signers
+      .map((signer) => ({ signer, token: this.tokenOf(signer) }))
+      .filter((s): s is { signer: SignerRecord; token: string } => s.token !== null);
+    if (withToken.length === 0) return [];
+    const answers = await this.xaman.verifyUserTokens(withToken.map((s) => s.token));
+    const now = this.clock.now();
+    for (const { signer, token } of withToken) {
+      const answer = answers.find((a) => a.userToken.toLowerCase() === token);
+      if (!answer) continue;
+      await this.record(signer, answer, now, actor);
+    }
+    return answers;
+  }
+
+  private async record(signer: SignerRecord, answer: UserTokenValidity, now: Date, actor: Actor) {
+    if (!answer.active || (answer.expiresAt !== null && answer.expiresAt <= now)) {
+      await this.uow.run(async (tx) => {
+        await tx.accounts.updateSigner(signer.id, {
+          userTokenCiphertext: null,
+          userTokenExpiresAt: answer.expiresAt,
+          userTokenCheckedAt: now,
+          enrolmentState: 'expired',
+        });
+        await tx.audit.append(actor, {
+          action: 'signer.token_expired',
+          entityType: 'signer',
+          entityId: signer.id,
+          details: { accountId: signer.accountId, address: signer.address },
+        });
+      });
+      this.log.warn('signer user_token expired: requests go as sign link and QR', {
+        signerId: signer.id,
+        address: signer.address,
+      });
+      return;
+    }
+    const expiresAt = answer.expiresAt ?? signer.userTokenExpiresAt;
+    const expiring =
+      expiresAt !== null && expiresAt.getTime() - now.getTime() < this.settings.tokenExpiryWarningMs;
+    const warn = expiring && signer.tokenWarnedExpiry?.getTime() !== expiresAt.getTime();
+    await this.uow.run(async (tx) => {
+      await tx.accounts.updateSigner(signer.id, {
+        userTokenExpiresAt: expiresAt,
+        userTokenCheckedAt: now,
+        ...(warn ? { tokenWarnedExpiry: expiresAt } : {}),
+      });
+      if (warn) {
+        // An outbound event for the lead to connect to webhooks: the token is about to stop pushes.
+        await tx.audit.append(actor, {
+          action: 'signer.token_expiring',
+          entityType: 'signer',
+          entityId: signer.id,
+          details: {
+            accountId: signer.accountId,
+            address: signer.address,
+            expiresAt: expiresAt.toISOString(),
+          },
+        });
+      }
+    });
+  }
+
+  private tokenOf(signer: SignerRecord): string | null {
+    if (signer.userTokenCiphertext === null) return null;
+    try {
+      return this.cipher.decrypt(signer.userTokenCiphertext);
+    } catch {
+      this.log.error('stored user_token cannot be decrypted (TOKEN_ENCRYPTION_KEY changed?)', {
+        signerId: signer.id,
+      });
+      return null;
+    }
+  }
+}
