@@ -15,7 +15,7 @@ import {
 } from '@app/sandbox';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createWorkerApp } from '../../apps/worker/src/worker.app';
-import { callJson } from './api';
+import { callJson, UNTHROTTLED_ENV } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
 /** One `submit` the ledger sandbox answered (from its log line `submit <hash> <type> -> <result>`). */
@@ -111,6 +111,7 @@ export async function startFlow(
     WORKER_TICK_MS: '250',
     LOG_LEVEL: 'silent',
     PORT: '0',
+    ...UNTHROTTLED_ENV,
     ...options.env,
   });
   const api = await createApiApp(config);

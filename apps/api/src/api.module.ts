@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { ApiErrorFilter } from './common/api-error.filter';
@@ -13,6 +14,7 @@ import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
+import { RateLimitGuard, rateLimitOptions } from './common/rate-limit';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -24,6 +26,7 @@ export class ApiModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(pinoParams(config, true)),
         CoordinatorModule.forRoot(config),
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
       ],
       controllers: [
         HealthController,
@@ -36,6 +39,8 @@ export class ApiModule {
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // In this order: a request is counted (by key, else by IP) before it is authorised.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import {
   API_KEY_ROLES,
   ApiKeyQueries,
   ApiKeyRecord,
   ApiKeyRole,
   IssueApiKey,
+  MAX_API_KEY_DAYS,
   RevokeApiKey,
 } from '@app/domain';
 import { actorOf } from '../common/actor';
@@ -21,6 +22,19 @@ export class CreateApiKeyDto {
 
   @IsIn(API_KEY_ROLES)
   role!: ApiKeyRole;
+
+  /** When the key stops authenticating (ISO 8601 with a time zone, in the future). */
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'expiresAt must name its time zone (Z or ±hh:mm)' })
+  expiresAt?: string;
+
+  /** Or: this many days from now. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_API_KEY_DAYS)
+  expiresInDays?: number;
 }
 
 function present(key: ApiKeyRecord) {
@@ -32,6 +46,7 @@ function present(key: ApiKeyRecord) {
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
     revokedAt: key.revokedAt,
+    expiresAt: key.expiresAt,
   };
 }
 
@@ -52,7 +67,12 @@ export class ApiKeysController {
     @Req() req: { id?: string },
   ) {
     const issued = await this.issue.execute(
-      { name: body.name.trim(), role: body.role },
+      {
+        name: body.name.trim(),
+        role: body.role,
+        ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+        ...(body.expiresInDays !== undefined ? { expiresInDays: body.expiresInDays } : {}),
+      },
       actorOf(caller, req.id),
     );
     return { ...present(issued.record), key: issued.key };

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Clock, DatabaseHealth } from '@app/domain';
 import { Public } from '../auth/auth.decorators';
 
 @Public()
+@SkipThrottle() // probes must never be refused
 @Controller('health')
 export class HealthController {
   constructor(

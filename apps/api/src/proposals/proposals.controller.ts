@@ -8,6 +8,7 @@ import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
+import { ProposalCreationLimit } from '../common/rate-limit';
 import { decodeProposalCursor, encodeProposalCursor } from './proposal-cursor';
 import { proposalView } from './proposal.view';
 
@@ -70,6 +71,7 @@ export class ProposalsController {
    */
   @Post()
   @RequireRole('proposer')
+  @ProposalCreationLimit()
   async create(
     @Body() body: CreateProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ReceiveXamanWebhook, XAMAN_ACTOR } from '@app/domain';
 import { Public } from '../auth/auth.decorators';
@@ -6,8 +7,10 @@ import { Public } from '../auth/auth.decorators';
 /**
  * Xaman's callback. Authenticated by its HMAC, not by an API key; its body is only a hint (the
  * payload is re-read from the Xaman API). An outage of Xaman, the ledger or the database answers
- * 503 with Retry-After, so Xaman delivers it again.
+ * 503 with Retry-After, so Xaman delivers it again. Not rate limited: Xaman sends bursts (one
+ * callback per signer and state change), and each is checked by its HMAC before anything is read.
  */
+@SkipThrottle()
 @Controller('v1/webhooks/xaman')
 export class XamanWebhookController {
   constructor(private readonly receive: ReceiveXamanWebhook) {}
