@@ -8,7 +8,10 @@ import { createTestDatabase, TestDatabase } from './database';
  * Test harnesses poll and fire bursts far above what a client should; they lift the per-key limits
  * (the production defaults are loadConfig's). A suite about limits passes its own values in `env`.
  */
-export const UNTHROTTLED_ENV = { RATE_LIMIT_PER_MINUTE: '1000000', PROPOSAL_RATE_LIMIT_PER_MINUTE: '1000000' };
+export const UNTHROTTLED_ENV = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  PROPOSAL_RATE_LIMIT_PER_MINUTE: '1000000',
+};
 
 export const TEST_ENV = {
   XAMAN_API_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',

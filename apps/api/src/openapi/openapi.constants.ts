@@ -1,0 +1,6 @@
+/** Where the document and the interactive reference are served. */
+export const OPENAPI_JSON_PATH = '/openapi.json';
+export const OPENAPI_DOCS_PATH = '/docs';
+
+/** The name of the API key security scheme in the document. */
+export const API_KEY_SECURITY = 'apiKey';
