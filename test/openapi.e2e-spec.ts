@@ -239,7 +239,7 @@ describe('OpenAPI document and reference (REST API + both sandboxes + PostgreSQL
     } finally {
       await api.close();
     }
-  });
+  }, 30_000);
 
   it('serves the reference at /docs from local assets only, and each of them answers', async () => {
     const page = await fetch(`${env.url}/docs`);
