@@ -2,6 +2,7 @@ import { CreateSchema1763776800000 } from './1763776800000-CreateSchema';
 import { AddSubmissionTracking1796025954976 } from './1796025954976-AddSubmissionTracking';
 import { AddSignerEnrolment1796100000000 } from './1796100000000-AddSignerEnrolment';
 import { AddWebhookOutbox1796200000000 } from './1796200000000-AddWebhookOutbox';
+import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddSubmissionTracking1796025954976,
   AddSignerEnrolment1796100000000,
   AddWebhookOutbox1796200000000,
+  AddApiKeyExpiry1796300000000,
 ];

@@ -1,12 +1,18 @@
 /**
- * `npm run api-key -- create --role admin [--name ops]`, `npm run api-key -- list`,
+ * `npm run api-key -- create --role admin [--name ops] [--expires-in-days 90]`, `npm run api-key -- list`,
  * `npm run api-key -- revoke <id>`. Uses DATABASE_URL, or the embedded PostgreSQL of `npm start`.
  */
 import { join } from 'node:path';
 import { readProcessEnv } from '@app/config';
 import { projectRoot, RunningPostgres, startEmbeddedPostgres } from '@app/database';
-import { API_KEY_ROLES, ApiKeyRole } from '@app/domain';
+import { API_KEY_ROLES, ApiKeyRecord, ApiKeyRole } from '@app/domain';
 import { apiKeyTools, createDataSource } from '@app/persistence';
+
+function statusOf(key: ApiKeyRecord): string {
+  if (key.revokedAt) return 'revoked';
+  if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return 'expired';
+  return key.expiresAt ? `active until ${key.expiresAt.toISOString()}` : 'active';
+}
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -34,21 +40,23 @@ async function main(): Promise<void> {
       const role = (option(args, 'role') ?? 'admin') as ApiKeyRole;
       if (!API_KEY_ROLES.includes(role)) throw new Error(`--role must be one of ${API_KEY_ROLES.join(', ')}`);
       const name = option(args, 'name') ?? `${role} key`;
-      const issued = await store.issue(name, role);
+      const days = option(args, 'expires-in-days');
+      if (days !== undefined && !/^\d+$/.test(days))
+        throw new Error('--expires-in-days must be a whole number');
+      const issued = await store.issue(name, role, days === undefined ? {} : { expiresInDays: Number(days) });
+      const expiry = issued.record.expiresAt ? `, expires ${issued.record.expiresAt.toISOString()}` : '';
       console.log(
-        `Created ${role} key "${name}" (id ${issued.record.id}). It is shown only now:\n\n  ${issued.key}\n`,
+        `Created ${role} key "${name}" (id ${issued.record.id}${expiry}). It is shown only now:\n\n  ${issued.key}\n`,
       );
     } else if (command === 'list') {
       for (const key of await store.list()) {
-        console.log(
-          `${key.id}  ${key.role.padEnd(8)} msc_${key.keyPrefix}_…  ${key.revokedAt ? 'revoked' : 'active '}  ${key.name}`,
-        );
+        console.log(`${key.id}  ${key.role.padEnd(8)} msc_${key.keyPrefix}_…  ${statusOf(key)}  ${key.name}`);
       }
     } else if (command === 'revoke' && args[1]) {
       console.log((await store.revoke(args[1])) ? 'Revoked.' : 'No such active key.');
     } else {
       throw new Error(
-        'usage: api-key create --role admin|proposer|viewer [--name NAME] | list | revoke <id>',
+        'usage: api-key create --role admin|proposer|viewer [--name NAME] [--expires-in-days N] | list | revoke <id>',
       );
     }
   } finally {

@@ -208,11 +208,12 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
   });
 
-  /** Undoes migrations, newest first, until `name` is undone; how many were undone. */
+  /** Reverts the migrations applied after `name`, then `name` itself; how many were reverted. */
   async function undoThrough(name: string): Promise<number> {
     let undone = 0;
     for (;;) {
       const [last] = await ds.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
+      if (!last) throw new Error(`${name} is not applied`);
       await ds.undoLastMigration();
       undone++;
       if (last.name === name) return undone;
@@ -242,6 +243,31 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await indexes()).toEqual([]);
     expect(await ds.runMigrations()).toHaveLength(undone);
     expect(await columns()).toHaveLength(10);
+  });
+
+  it('AddApiKeyExpiry: up adds expires_at (null for existing keys, after creation), down removes it', async () => {
+    const expiryColumn = async () =>
+      (
+        await ds.query(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys' AND column_name = 'expires_at'`,
+        )
+      ).length;
+    expect(await expiryColumn()).toBe(1);
+    const undone = await undoThrough('AddApiKeyExpiry1796300000000');
+    expect(await expiryColumn()).toBe(0);
+    await ds.query(
+      `INSERT INTO api_keys (name, role, key_prefix, secret_hash) VALUES ('old', 'viewer', 'p', 'h-old')`,
+    );
+    expect(await ds.runMigrations()).toHaveLength(undone);
+    expect(await ds.query(`SELECT expires_at FROM api_keys WHERE secret_hash = 'h-old'`)).toEqual([
+      { expires_at: null },
+    ]);
+    await expect(
+      ds.query(
+        `INSERT INTO api_keys (name, role, key_prefix, secret_hash, expires_at) VALUES ('bad', 'viewer', 'p', 'h-bad', now() - interval '1 second')`,
+      ),
+    ).rejects.toThrow(/api_keys_expires_after_creation/);
+    await ds.query(`DELETE FROM api_keys`);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

@@ -311,6 +311,33 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
   });
 
   describe('TypeormApiKeyRepository', () => {
+    it('stores and returns an expiry, and refuses one that is not after the creation', async () => {
+      const keys = new TypeormApiKeyRepository(db.dataSource.manager);
+      const expiresAt = new Date(Date.now() + 86_400_000);
+      const expiring = await keys.insert({
+        name: 'temp',
+        role: 'viewer',
+        keyPrefix: 'tmp00000',
+        secretHash: 'h-expiring',
+        createdBy: null,
+        expiresAt,
+      });
+      expect(expiring.expiresAt).toEqual(expiresAt);
+      expect(await keys.findActiveByHash('h-expiring')).toMatchObject({ expiresAt });
+      const before = await keys.count();
+      await expect(
+        keys.insert({
+          name: 'backdated',
+          role: 'viewer',
+          keyPrefix: 'tmp00001',
+          secretHash: 'h-backdated',
+          createdBy: null,
+          expiresAt: new Date(Date.now() - 1000),
+        }),
+      ).rejects.toThrow(/api_keys_expires_after_creation/);
+      expect(await keys.count()).toBe(before);
+    });
+
     it('stores keys, finds active ones by hash, marks use and revokes once', async () => {
       const keys = new TypeormApiKeyRepository(db.dataSource.manager);
       const admin = await keys.insert({
@@ -319,12 +346,14 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
         keyPrefix: 'abcd1234',
         secretHash: 'h1',
         createdBy: null,
+        expiresAt: null,
       });
       expect(admin).toMatchObject({
         name: 'ops',
         role: 'admin',
         lastUsedAt: null,
         revokedAt: null,
+        expiresAt: null,
         createdAt: expect.any(Date),
       });
       const viewer = await keys.insert({
@@ -333,6 +362,7 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
         keyPrefix: 'zzzz0000',
         secretHash: 'h2',
         createdBy: admin.id,
+        expiresAt: null,
       });
       expect(await keys.findActiveByHash('h2')).toMatchObject({ id: viewer.id, createdBy: admin.id });
       expect(await keys.findActiveByHash('nope')).toBeNull();

@@ -4,6 +4,15 @@ import { apiKeyTools } from '@app/persistence';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createTestDatabase, TestDatabase } from './database';
 
+/**
+ * Test harnesses poll and fire bursts far above what a client should; they lift the per-key limits
+ * (the production defaults are loadConfig's). A suite about limits passes its own values in `env`.
+ */
+export const UNTHROTTLED_ENV = {
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  PROPOSAL_RATE_LIMIT_PER_MINUTE: '1000000',
+};
+
 export const TEST_ENV = {
   XAMAN_API_KEY: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
   XAMAN_API_SECRET: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
@@ -13,6 +22,7 @@ export const TEST_ENV = {
   XRPL_URL: 'ws://127.0.0.1:1',
   LOG_LEVEL: 'silent',
   PORT: '0',
+  ...UNTHROTTLED_ENV,
 };
 
 /** fetch with JSON in and out; the body is parsed when it is JSON. */

@@ -15,7 +15,7 @@ import {
 } from '@app/sandbox';
 import { createApiApp } from '../../apps/api/src/api.app';
 import { createWorkerApp } from '../../apps/worker/src/worker.app';
-import { callJson } from './api';
+import { callJson, UNTHROTTLED_ENV } from './api';
 import { createTestDatabase, TestDatabase } from './database';
 
 /** One `submit` the ledger sandbox answered (from its log line `submit <hash> <type> -> <result>`). */
@@ -114,6 +114,7 @@ export async function startFlow(
     // Four jest workers, some starting two APIs and two workers each, share one server (100
     // connections by default): each process keeps a small pool.
     DATABASE_POOL_SIZE: '4',
+    ...UNTHROTTLED_ENV,
     ...options.env,
   });
   const api = await createApiApp(config);

@@ -92,6 +92,7 @@ export async function makeWorld(dataSource: DataSource): Promise<World> {
     keyPrefix: 'abcdefgh',
     secretHash: randomUUID(),
     createdBy: null,
+    expiresAt: null,
   });
   const proposal = (overrides: Partial<NewProposal> = {}): NewProposal => ({
     accountId: account.id,

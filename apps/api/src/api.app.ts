@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { ApiModule } from './api.module';
+import { setUpOpenApi } from './openapi/openapi.setup';
 
 /**
  * Builds the API application (not yet listening). Used by `start:api`, `npm start` and the
@@ -17,5 +18,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '256kb' });
   app.disable('x-powered-by');
+  setUpOpenApi(app); // /openapi.json and /docs
   return app;
 }

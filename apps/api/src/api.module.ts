@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { ApiErrorFilter } from './common/api-error.filter';
@@ -19,6 +20,7 @@ import {
   WebhookDeliveriesController,
   WebhookSubscriptionsController,
 } from './webhook-subscriptions/webhook-subscriptions.controller';
+import { RateLimitGuard, rateLimitOptions } from './common/rate-limit';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -31,6 +33,7 @@ export class ApiModule {
         LoggerModule.forRoot(pinoParams(config, true)),
         CoordinatorModule.forRoot(config),
         TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
       ],
       controllers: [
         HealthController,
@@ -46,6 +49,8 @@ export class ApiModule {
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // In this order: a request is counted (by key, else by IP) before it is authorised.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

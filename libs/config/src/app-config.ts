@@ -9,7 +9,14 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Everything the processes need, validated once at boot. Nothing else reads the environment. */
 export interface AppConfig {
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Requests per minute per API key (per IP without one), on every throttled route. */
+    rateLimitPerMinute: number;
+    /** `POST /v1/proposals` per minute per API key: each one pushes a request to every signer's phone. */
+    proposalRateLimitPerMinute: number;
+  };
   database: { url: string; poolSize: number };
   log: { level: LogLevel; format: LogFormat };
   xrpl: {

@@ -21,7 +21,12 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadConfig', () => {
   it('accepts a complete production environment and fills documented defaults', () => {
     const config = loadConfig(VALID);
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      rateLimitPerMinute: 600,
+      proposalRateLimitPerMinute: 10,
+    });
     expect(config.log).toEqual({ level: 'info', format: 'json' });
     expect(config.xrpl).toEqual({
       network: 'mainnet',
@@ -74,6 +79,15 @@ describe('loadConfig', () => {
       XRPL_URL: 'ws://127.0.0.1:6006',
     });
     expect(sandbox.sandbox).toBe(true);
+  });
+
+  it('refuses rate limits that are not whole numbers of at least 1', () => {
+    expect(
+      problemsOf({ ...VALID, RATE_LIMIT_PER_MINUTE: '0', PROPOSAL_RATE_LIMIT_PER_MINUTE: '2.5' }),
+    ).toEqual(['RATE_LIMIT_PER_MINUTE', 'PROPOSAL_RATE_LIMIT_PER_MINUTE']);
+    expect(
+      loadConfig({ ...VALID, PROPOSAL_RATE_LIMIT_PER_MINUTE: '3' }).http.proposalRateLimitPerMinute,
+    ).toBe(3);
   });
 
   it('has no default XRPL URL for the sandbox network', () => {

@@ -138,6 +138,8 @@ export function loadConfig(env: Env): AppConfig {
     http: {
       host: r.string('HOST', '127.0.0.1'),
       port: r.int('PORT', 3000, 0, 65535),
+      rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+      proposalRateLimitPerMinute: r.int('PROPOSAL_RATE_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
     },
     database: {
       url: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -246,7 +246,7 @@ const USE_CASES: Provider[] = [
   construct(CheckLedgerDrift, [AccountRepository, RefreshAccount, CloseProposal, L]),
   construct(ReceiveXamanWebhook, [XamanPort, WebhookReceiptRepository, PayloadSignals, Clock, L]),
   construct(PruneWebhookReceipts, [WebhookReceiptRepository, Clock]),
-  construct(IssueApiKey, [ApiKeyRepository, AuditRepository]),
+  construct(IssueApiKey, [ApiKeyRepository, AuditRepository, Clock]),
   construct(AuthenticateApiKey, [ApiKeyRepository, Clock]),
   construct(RevokeApiKey, [ApiKeyRepository, AuditRepository, Clock]),
   construct(ApiKeyQueries, [ApiKeyRepository]),

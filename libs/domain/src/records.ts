@@ -150,6 +150,8 @@ export interface ApiKeyRecord {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** After this instant the key no longer authenticates; null: it never expires. */
+  expiresAt: Date | null;
 }
 
 export interface AuditEventRecord {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ApiKeyRole, IssueApiKey, SYSTEM_ACTOR } from '@app/domain';
+import { ApiKeyRole, IssueApiKey, SYSTEM_ACTOR, SystemClock } from '@app/domain';
 import { TypeormApiKeyRepository, TypeormAuditRepository } from './repositories';
 
 /**
@@ -9,9 +9,10 @@ import { TypeormApiKeyRepository, TypeormAuditRepository } from './repositories'
 export function apiKeyTools(dataSource: DataSource) {
   const keys = new TypeormApiKeyRepository(dataSource.manager);
   const audit = new TypeormAuditRepository(dataSource.manager);
-  const issue = new IssueApiKey(keys, audit);
+  const issue = new IssueApiKey(keys, audit, new SystemClock());
   return {
-    issue: (name: string, role: ApiKeyRole) => issue.execute({ name, role }, SYSTEM_ACTOR),
+    issue: (name: string, role: ApiKeyRole, expiry: { expiresInDays?: number; expiresAt?: Date } = {}) =>
+      issue.execute({ name, role, ...expiry }, SYSTEM_ACTOR),
     list: () => keys.list(),
     count: () => keys.count(),
     revoke: (id: string) => keys.revoke(id, new Date()),

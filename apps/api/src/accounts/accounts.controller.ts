@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,6 +14,14 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   AccountQueries,
   AccountWithSigners,
@@ -35,17 +42,28 @@ import { actorOf } from '../common/actor';
 import { UuidParam } from '../common/params';
 import { ApiException } from '../common/api-error.filter';
 import { proposalView } from '../proposals/proposal.view';
+import { ProposalResponse } from '../proposals/proposal.responses';
 import { accountView, AccountView } from './account.view';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { BODY_ERRORS } from '../openapi/error.responses';
+import { AccountListResponse, AccountResponse, RefreshedAccountResponse } from './account.responses';
 
 export class RegisterAccountDto {
+  @ApiProperty({ minLength: 25, maxLength: 35, example: 'rN7n7otQDd6FczFgLdSqtcsAUxDkw6fzRH' })
   @IsString()
   @Length(25, 35)
   address!: string;
 
+  @ApiProperty({
+    enum: NETWORK_NAMES,
+    enumName: 'Network',
+    description: 'Must be the network this service serves.',
+  })
   @IsString()
   @IsIn(NETWORK_NAMES, { message: `network must be one of ${NETWORK_NAMES.join(', ')}` })
   network!: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'treasury' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -53,12 +71,26 @@ export class RegisterAccountDto {
 }
 
 export class UpdateSignerDto {
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    minLength: 1,
+    maxLength: 200,
+    description: 'null removes it.',
+  })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @Length(1, 200)
   label?: string | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description:
+      "The signer's Xaman user_token (stored AES-256-GCM encrypted, never returned); null removes it.",
+  })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()
@@ -143,6 +175,21 @@ export class AccountsController {
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
   @Post()
   @RequireRole('admin')
+  @ApiRoute({
+    summary: 'Register a multisig account',
+    description: "Reads its SignerList, quorum and each signer's key facts from a validated ledger.",
+    role: 'admin',
+    errors: [
+      ...BODY_ERRORS,
+      'INVALID_ADDRESS',
+      'UNKNOWN_NETWORK',
+      'ACCOUNT_ALREADY_REGISTERED',
+      'ACCOUNT_NOT_ON_LEDGER',
+      'ACCOUNT_HAS_NO_SIGNER_LIST',
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiCreatedResponse({ type: AccountResponse })
   async register(
     @Body() body: RegisterAccountDto,
     @CurrentKey() key: AuthenticatedKey,
@@ -153,11 +200,19 @@ export class AccountsController {
   }
 
   @Get()
+  @ApiRoute({ summary: 'Accounts with their signers (never their tokens)', role: 'viewer' })
+  @ApiOkResponse({ type: AccountListResponse })
   async list() {
     return { items: (await this.queries.list()).map((a) => this.view(a)) };
   }
 
   @Get(':id')
+  @ApiRoute({
+    summary: 'An account with its signers',
+    role: 'viewer',
+    errors: ['VALIDATION_FAILED', 'ACCOUNT_NOT_FOUND'],
+  })
+  @ApiOkResponse({ type: AccountResponse })
   async get(@UuidParam('id') id: string) {
     return this.view(await this.queries.get(id));
   }
@@ -169,6 +224,21 @@ export class AccountsController {
   @Post(':id/refresh')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiRoute({
+    summary: 'Re-read the SignerList and signer keys',
+    description:
+      'From a validated ledger. If the SignerList changed, open proposals prepared under the old one become ' +
+      '`invalidated` (`invalidatedProposalIds`).',
+    role: 'admin',
+    errors: [
+      'VALIDATION_FAILED',
+      'ACCOUNT_NOT_FOUND',
+      'ACCOUNT_NOT_ON_LEDGER',
+      'ACCOUNT_HAS_NO_SIGNER_LIST',
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiOkResponse({ type: RefreshedAccountResponse })
   async refresh(
     @UuidParam('id') id: string,
     @CurrentKey() key: AuthenticatedKey,
@@ -185,6 +255,14 @@ export class AccountsController {
   /** A signer's label and Xaman user_token (stored encrypted; never returned). */
   @Put(':id/signers/:address')
   @RequireRole('admin')
+  @ApiRoute({
+    summary: "Set a signer's label and Xaman user_token",
+    description: 'Send `label` and/or `userToken`; `null` removes either.',
+    role: 'admin',
+    errors: [...BODY_ERRORS, 'ACCOUNT_NOT_FOUND', 'SIGNER_NOT_FOUND', 'INVALID_USER_TOKEN'],
+  })
+  @ApiParam({ name: 'address', description: 'A signer of the SignerList (classic address).' })
+  @ApiOkResponse({ type: AccountResponse })
   async updateSigner(
     @UuidParam('id') id: string,
     @Param('address') address: string,
@@ -208,8 +286,22 @@ export class AccountsController {
    */
   @Post(':id/signers/:address/enrolment')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Enrol a signer through a Xaman SignIn payload' })
-  @ApiResponse({ status: 201, type: EnrolmentInvitationView })
+  @ApiRoute({
+    summary: 'Enrol a signer through a Xaman SignIn payload',
+    description:
+      "Answers the payload to scan, open or receive by push. When it resolves, the signer's account must have " +
+      'signed it with a key the ledger authorises before the issued user_token is stored.',
+    role: 'admin',
+    errors: [
+      'VALIDATION_FAILED',
+      'ACCOUNT_NOT_FOUND',
+      'SIGNER_NOT_FOUND',
+      'XAMAN_UNAVAILABLE',
+      'XAMAN_API_ERROR',
+    ],
+  })
+  @ApiParam({ name: 'address', description: 'A signer of the SignerList (classic address).' })
+  @ApiCreatedResponse({ type: EnrolmentInvitationView })
   async enrol(
     @UuidParam('id') id: string,
     @Param('address') address: string,
@@ -220,16 +312,32 @@ export class AccountsController {
   }
 
   /**
-   * A quorum change: a SignerListSet proposal through the normal multisign flow (admin only). Each
-   * rule has its code (SIGNER_LIST_SIZE, SIGNER_LIST_DUPLICATE, SIGNER_LIST_INCLUDES_ACCOUNT,
-   * SIGNER_WEIGHT_INVALID, SIGNER_QUORUM_INVALID, SIGNER_QUORUM_UNREACHABLE, SIGNER_LIST_REMOVAL_NO_KEY).
-   * Once validated, the account refreshes at once and proposals under the old list are invalidated.
+   * A quorum change: a SignerListSet proposal through the normal multisign flow (admin only). Once
+   * validated, the account refreshes at once and proposals under the old list are invalidated.
    */
   @Post(':id/signer-list')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Propose a new SignerList (quorum change) through the multisign flow' })
-  @ApiResponse({ status: 201, description: 'The SignerListSet proposal' })
-  @ApiResponse({ status: 422, description: 'A SignerList rule refused it (stable code)' })
+  @ApiRoute({
+    summary: 'Propose a new SignerList (quorum change) through the multisign flow',
+    role: 'admin',
+    errors: [
+      ...BODY_ERRORS,
+      'ACCOUNT_NOT_FOUND',
+      'INVALID_ADDRESS',
+      'SIGNER_LIST_SIZE',
+      'SIGNER_LIST_DUPLICATE',
+      'SIGNER_LIST_INCLUDES_ACCOUNT',
+      'SIGNER_WEIGHT_INVALID',
+      'SIGNER_QUORUM_INVALID',
+      'SIGNER_QUORUM_UNREACHABLE',
+      'SIGNER_LIST_REMOVAL_NO_KEY',
+      'SIGNER_LIST_CHANGED',
+      'NO_FREE_SEQUENCE',
+      'INVALID_EXPIRY',
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiCreatedResponse({ type: ProposalResponse, description: 'The SignerListSet proposal' })
   async proposeSignerList(
     @UuidParam('id') id: string,
     @Body() body: SignerListChangeDto,

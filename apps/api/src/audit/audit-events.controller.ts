@@ -1,17 +1,27 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuditQueries } from '@app/domain';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { AuditEventPageResponse } from './audit-event.responses';
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiException } from '../common/api-error.filter';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-event-cursor';
 import { ListAuditEventsQuery } from './list-audit-events.query';
 
 /** The audit trail: every change and who caused it, newest first. */
+@ApiTags('audit')
 @Controller('v1/audit-events')
 @RequireRole('admin')
 export class AuditEventsController {
   constructor(private readonly audit: AuditQueries) {}
 
   @Get()
+  @ApiRoute({
+    summary: 'The append-only audit log, newest first',
+    role: 'admin',
+    errors: ['VALIDATION_FAILED', 'INVALID_CURSOR'],
+  })
+  @ApiOkResponse({ type: AuditEventPageResponse })
   async list(@Query() query: ListAuditEventsQuery) {
     let since: Date | undefined;
     if (query.since !== undefined) {

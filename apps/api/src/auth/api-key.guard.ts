@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { ApiKeyRole, AuthenticateApiKey } from '@app/domain';
 import { ApiException } from '../common/api-error.filter';
 import { AuthenticatedKey, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { authenticateRequest } from './request-authentication';
 
 const RANK: Record<ApiKeyRole, number> = { viewer: 1, proposer: 2, admin: 3 };
 
@@ -20,14 +21,20 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<Request & { apiKey?: AuthenticatedKey }>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) {
+    const authentication = await authenticateRequest(request, this.authenticate);
+    if (authentication === null) {
       throw new ApiException('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
     }
-    const key = await this.authenticate.execute(match[1]);
-    if (!key) throw new ApiException('UNAUTHENTICATED', 'The API key is unknown or revoked.');
-
+    if (authentication.outcome === 'expired') {
+      throw new ApiException(
+        'UNAUTHENTICATED',
+        `The API key expired at ${authentication.expiredAt.toISOString()}; ask an admin for a new one.`,
+      );
+    }
+    if (authentication.outcome !== 'authenticated') {
+      throw new ApiException('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    }
+    const { key } = authentication;
     const required = this.reflector.getAllAndOverride<ApiKeyRole>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (RANK[key.role] < RANK[required]) {
       throw new ApiException('FORBIDDEN', `This needs the ${required} role; the key has ${key.role}.`);

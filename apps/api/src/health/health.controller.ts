@@ -1,6 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckResponse, HealthResponse } from './health.responses';
 import type { Response } from 'express';
 import { Clock, DatabaseHealth, LedgerPort, XamanPort } from '@app/domain';
 import type { XamanGateway } from '@app/xaman';
@@ -8,8 +10,9 @@ import { Public } from '../auth/auth.decorators';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
-@ApiTags('health')
 @Public()
+@SkipThrottle() // probes must never be refused
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -24,9 +27,11 @@ export class HealthController {
   /** 200 when the database answers; 503 otherwise. No authentication, and nothing about the deployment. */
   @Get()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Database health (200 up, 503 down); no authentication' })
-  @ApiResponse({ status: 200, description: '{ status: "ok", database: "up", checkedInMs }' })
-  @ApiResponse({ status: 503, description: '{ status: "error", database: "down", checkedInMs }' })
+  @ApiOperation({
+    summary: 'Database health: 200 when the database answers, 503 otherwise. No API key, never throttled.',
+  })
+  @ApiOkResponse({ type: HealthResponse })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer.' })
   async check(@Res({ passthrough: true }) res: Response) {
     const started = this.clock.now().getTime();
     const database = (await this.database.ping()) ? 'up' : 'down';
@@ -41,8 +46,8 @@ export class HealthController {
   /** Liveness: the process serves HTTP. Never touches a dependency (a restart would not fix one). */
   @Get('live')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: the process answers' })
-  @ApiResponse({ status: 200, description: '{ status: "ok", info: {}, error: {}, details: {} }' })
+  @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked)' })
+  @ApiOkResponse({ type: HealthCheckResponse })
   live() {
     return this.health.check([]);
   }
@@ -50,9 +55,12 @@ export class HealthController {
   /** Readiness: the database, the ledger connection and Xaman all answer within 3 s each. */
   @Get('ready')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Readiness: database, XRPL ledger connection, Xaman platform' })
-  @ApiResponse({ status: 200, description: 'every dependency is up' })
-  @ApiResponse({ status: 503, description: 'a dependency is down (named in `error`)' })
+  @ApiOperation({ summary: 'Readiness: database, XRPL ledger connection, Xaman platform (3 s each)' })
+  @ApiOkResponse({ type: HealthCheckResponse, description: 'every dependency is up' })
+  @ApiServiceUnavailableResponse({
+    type: HealthCheckResponse,
+    description: 'a dependency is down (named in `error`)',
+  })
   async ready(@Res({ passthrough: true }) res: Response) {
     try {
       return await this.health.check([

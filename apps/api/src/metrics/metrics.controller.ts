@@ -1,11 +1,13 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Clock, Metrics, OperationsReadModel, OperationsSnapshot } from '@app/domain';
 import { PrometheusMetrics } from '@app/observability';
 import { Public } from '../auth/auth.decorators';
+import { METRICS_TOKEN_SECURITY } from '../openapi/openapi.constants';
+import { ApiErrors } from '../openapi/error.responses';
 import { ApiException } from '../common/api-error.filter';
 
 function sameToken(given: string, expected: string): boolean {
@@ -30,11 +32,14 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @ApiBearerAuth()
+  @ApiBearerAuth(METRICS_TOKEN_SECURITY)
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format); bearer METRICS_TOKEN when set' })
-  @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'Prometheus text format 0.0.4' })
-  @ApiResponse({ status: 401, description: 'UNAUTHENTICATED: METRICS_TOKEN is set and was not sent' })
+  @ApiResponse({
+    status: 200,
+    description: 'Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @ApiErrors('UNAUTHENTICATED', 'DATABASE_UNAVAILABLE', 'INTERNAL_ERROR')
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     const expected = this.config.metrics.token;
     if (expected !== null) {

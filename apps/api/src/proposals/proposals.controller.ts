@@ -14,14 +14,16 @@ import {
   Min,
 } from 'class-validator';
 import {
-  ApiOperation,
-  ApiProduces,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
   ApiProperty,
   ApiPropertyOptional,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { BLOB_REFUSAL_CODES, PREPARE_ERROR_CODES } from '@app/multisign';
 import {
   CloseProposal,
   CreateProposal,
@@ -35,18 +37,46 @@ import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
+import { ProposalCreationLimit } from '../common/rate-limit';
 import { decodeProposalCursor, encodeProposalCursor } from './proposal-cursor';
 import { proposalView } from './proposal.view';
 import { CSV_HEADER, csvRows, exportRecord } from './proposal-export';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { BODY_ERRORS } from '../openapi/error.responses';
+import {
+  CancelProposalResponse,
+  ProposalPageResponse,
+  ProposalResponse,
+  UploadSignatureResponse,
+} from './proposal.responses';
 
 export class CreateProposalDto {
+  @ApiProperty({ format: 'uuid', description: 'A registered account.' })
   @IsUUID()
   accountId!: string;
 
   /** The transaction template (XRPL JSON); the service fills Account, Sequence/Ticket, Fee, LLS. */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The transaction template (XRPL JSON). The service fills Account, Sequence or TicketSequence (a Ticket ' +
+      'named here is used), Fee, LastLedgerSequence, SigningPubKey and NetworkID.',
+    example: {
+      TransactionType: 'Payment',
+      Destination: 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe',
+      Amount: '1000000',
+    },
+  })
   @IsObject()
   txjson!: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 43_200,
+    description: 'Signing window in minutes (default: XAMAN_DEFAULT_EXPIRE_MINUTES).',
+    example: 60,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -54,6 +84,7 @@ export class CreateProposalDto {
   expiresInMinutes?: number;
 
   /** Shown to signers in Xaman. */
+  @ApiPropertyOptional({ minLength: 1, maxLength: 280, description: 'Shown to signers in Xaman.' })
   @IsOptional()
   @IsString()
   @Length(1, 280)
@@ -61,19 +92,23 @@ export class CreateProposalDto {
 }
 
 export class ListProposalsQuery {
+  @ApiPropertyOptional({ enum: PROPOSAL_STATES, enumName: 'ProposalState' })
   @IsOptional()
   @IsIn(PROPOSAL_STATES)
   state?: ProposalState;
 
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   accountId?: string;
 
+  @ApiPropertyOptional({ description: '`nextCursor` of the previous page.', maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   cursor?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -122,6 +157,9 @@ export class UploadSignatureDto {
   blob!: string;
 }
 
+/** Blob rules an upload can break (the codes of @app/multisign's verifySignerBlob). */
+const UPLOAD_REFUSALS = BLOB_REFUSAL_CODES;
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @ApiTags('proposals')
@@ -140,6 +178,42 @@ export class ProposalsController {
    */
   @Post()
   @RequireRole('proposer')
+  @ProposalCreationLimit()
+  @ApiRoute({
+    summary: 'Propose a transaction',
+    description:
+      'Prepares the exact transaction from a validated ledger and sends a sign request to every signer. ' +
+      'Counts against the tighter proposal-creation limit too. With an `Idempotency-Key`, a repeat answers ' +
+      'the first proposal (200, `Idempotent-Replayed: true`).',
+    role: 'proposer',
+    errors: [
+      ...BODY_ERRORS,
+      'INVALID_EXPIRY',
+      'ACCOUNT_NOT_FOUND',
+      'IDEMPOTENCY_KEY_REUSED',
+      'NO_FREE_SEQUENCE',
+      'TICKET_IN_USE',
+      'SIGNER_LIST_CHANGED',
+      'ACCOUNT_NOT_ON_LEDGER',
+      'ACCOUNT_HAS_NO_SIGNER_LIST',
+      'SEQUENCE_NOT_CURRENT',
+      'TICKET_NOT_OWNED',
+      ...PREPARE_ERROR_CODES,
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiBody({ type: CreateProposalDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1 to 200 visible ASCII characters; the same key and body answer the same proposal.',
+  })
+  @ApiCreatedResponse({ type: ProposalResponse, description: 'Prepared; sign requests are on their way.' })
+  @ApiOkResponse({
+    type: ProposalResponse,
+    description: 'A repeat of an earlier request with the same Idempotency-Key.',
+    headers: { 'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] } } },
+  })
   async create(
     @Body() body: CreateProposalDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -167,6 +241,12 @@ export class ProposalsController {
   }
 
   @Get()
+  @ApiRoute({
+    summary: 'List proposals, newest first',
+    role: 'viewer',
+    errors: ['VALIDATION_FAILED', 'INVALID_CURSOR'],
+  })
+  @ApiOkResponse({ type: ProposalPageResponse })
   async list(@Query() query: ListProposalsQuery) {
     const limit = query.limit ?? 20;
     const after = query.cursor === undefined ? undefined : decodeProposalCursor(query.cursor);
@@ -183,10 +263,22 @@ export class ProposalsController {
    * streamed as JSON (an array) or CSV (one row per signer's request, RFC 4180).
    */
   @Get('export')
-  @ApiOperation({ summary: 'Export proposals with their approval trail (CSV or JSON)' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, description: 'a JSON array, or CSV with a header row' })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED' })
+  @ApiRoute({
+    summary: 'Export proposals with their approval trail (CSV or JSON)',
+    description:
+      'Newest first; JSON is an array, CSV has a header row and one row per signer request (RFC 4180).',
+    role: 'viewer',
+    errors: ['VALIDATION_FAILED'],
+  })
+  @ApiOkResponse({
+    description: 'a JSON array, or CSV with a header row (format=csv)',
+    content: {
+      'application/json': {
+        schema: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async export(@Query() query: ExportProposalsQuery, @Res() res: Response) {
     const from = query.from === undefined ? undefined : new Date(query.from);
     const to = query.to === undefined ? undefined : new Date(query.to);
@@ -226,6 +318,12 @@ export class ProposalsController {
   }
 
   @Get(':id')
+  @ApiRoute({
+    summary: 'A proposal: prepared transaction, weight collected, each signer, submission and result',
+    role: 'viewer',
+    errors: ['VALIDATION_FAILED', 'PROPOSAL_NOT_FOUND'],
+  })
+  @ApiOkResponse({ type: ProposalResponse })
   async get(@UuidParam('id') id: string) {
     return proposalView(await this.queries.get(id));
   }
@@ -234,6 +332,15 @@ export class ProposalsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @RequireRole('proposer')
+  @ApiRoute({
+    summary: 'Cancel a collecting proposal',
+    description:
+      "Cancels every unopened payload; `payloads` reports each, with Xaman's reason for those it would not " +
+      'cancel (the worker keeps withdrawing them).',
+    role: 'proposer',
+    errors: ['VALIDATION_FAILED', 'PROPOSAL_NOT_FOUND', 'PROPOSAL_NOT_CANCELLABLE'],
+  })
+  @ApiOkResponse({ type: CancelProposalResponse })
   async cancel(
     @UuidParam('id') id: string,
     @CurrentKey() key: AuthenticatedKey,
@@ -251,10 +358,22 @@ export class ProposalsController {
   @Post(':id/signatures')
   @HttpCode(200)
   @RequireRole('proposer')
-  @ApiOperation({ summary: 'Upload a signed blob from a signer outside Xaman' })
-  @ApiResponse({ status: 200, description: 'The signature counts; the proposal as it is now' })
-  @ApiResponse({ status: 422, description: 'A blob rule refused it (BLOB_*, SIGNATURE_*, SIGNER_*)' })
-  @ApiResponse({ status: 409, description: 'PROPOSAL_NOT_COLLECTING, SIGNER_ALREADY_ANSWERED' })
+  @ApiRoute({
+    summary: 'Upload a signed blob from a signer outside Xaman',
+    description:
+      'The same rules as a Xaman blob (`multisigning` in the proposal says what to sign); audited with the key ' +
+      "that uploaded it. A refused blob answers its rule's code and changes nothing.",
+    role: 'proposer',
+    errors: [
+      ...BODY_ERRORS,
+      'PROPOSAL_NOT_FOUND',
+      'PROPOSAL_NOT_COLLECTING',
+      'SIGNER_ALREADY_ANSWERED',
+      'XRPL_UNAVAILABLE',
+      ...UPLOAD_REFUSALS,
+    ],
+  })
+  @ApiOkResponse({ type: UploadSignatureResponse })
   async uploadSignature(
     @UuidParam('id') id: string,
     @Body() body: UploadSignatureDto,

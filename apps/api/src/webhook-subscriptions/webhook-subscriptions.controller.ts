@@ -1,12 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -36,6 +29,8 @@ import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import { BODY_ERRORS } from '../openapi/error.responses';
 import { UuidParam } from '../common/params';
 
 const EVENTS_HELP = `Event filters: "*", a group ("proposal.*", "signature_request.*", "signature.*", "account.*", "signer.*") or a type: ${WEBHOOK_EVENT_TYPES.join(', ')}`;
@@ -186,7 +181,6 @@ function deliveryView(d: WebhookDeliveryRecord): WebhookDeliveryView {
 }
 
 @ApiTags('webhook subscriptions')
-@ApiBearerAuth()
 @RequireRole('admin')
 @Controller('v1/webhook-subscriptions')
 export class WebhookSubscriptionsController {
@@ -198,9 +192,12 @@ export class WebhookSubscriptionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe an endpoint to events; the signing secret is shown once' })
+  @ApiRoute({
+    summary: 'Subscribe an endpoint to events; the signing secret is shown once',
+    role: 'admin',
+    errors: [...BODY_ERRORS, 'INVALID_WEBHOOK_URL', 'INVALID_EVENT_FILTER'],
+  })
   @ApiResponse({ status: 201, type: CreatedWebhookSubscriptionView })
-  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, INVALID_WEBHOOK_URL, INVALID_EVENT_FILTER' })
   async create(
     @Body() body: CreateWebhookSubscriptionDto,
     @CurrentKey() key: AuthenticatedKey,
@@ -211,24 +208,30 @@ export class WebhookSubscriptionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every subscription (never its secret)' })
+  @ApiRoute({ summary: 'Every subscription (never its secret)', role: 'admin' })
   @ApiResponse({ status: 200, type: WebhookSubscriptionView, isArray: true, description: '{ items }' })
   async list() {
     return { items: (await this.queries.list()).map(subscriptionView) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One subscription' })
+  @ApiRoute({
+    summary: 'One subscription',
+    role: 'admin',
+    errors: ['VALIDATION_FAILED', 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'],
+  })
   @ApiResponse({ status: 200, type: WebhookSubscriptionView })
-  @ApiResponse({ status: 404, description: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' })
   async get(@UuidParam('id') id: string): Promise<WebhookSubscriptionView> {
     return subscriptionView(await this.queries.get(id));
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change the URL, filters or description; enable or disable' })
+  @ApiRoute({
+    summary: 'Change the URL, filters or description; enable or disable',
+    role: 'admin',
+    errors: [...BODY_ERRORS, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND', 'INVALID_WEBHOOK_URL', 'INVALID_EVENT_FILTER'],
+  })
   @ApiResponse({ status: 200, type: WebhookSubscriptionView })
-  @ApiResponse({ status: 404, description: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' })
   async update(
     @UuidParam('id') id: string,
     @Body() body: UpdateWebhookSubscriptionDto,
@@ -240,9 +243,12 @@ export class WebhookSubscriptionsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a subscription and its delivery log' })
+  @ApiRoute({
+    summary: 'Delete a subscription and its delivery log',
+    role: 'admin',
+    errors: ['VALIDATION_FAILED', 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'],
+  })
   @ApiResponse({ status: 204, description: 'deleted' })
-  @ApiResponse({ status: 404, description: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' })
   async remove(
     @UuidParam('id') id: string,
     @CurrentKey() key: AuthenticatedKey,
@@ -252,14 +258,17 @@ export class WebhookSubscriptionsController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'The delivery log of a subscription, newest first' })
+  @ApiRoute({
+    summary: 'The delivery log of a subscription, newest first',
+    role: 'admin',
+    errors: ['VALIDATION_FAILED', 'INVALID_CURSOR', 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'],
+  })
   @ApiResponse({
     status: 200,
     type: WebhookDeliveryView,
     isArray: true,
     description: '{ items, nextCursor }',
   })
-  @ApiResponse({ status: 404, description: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' })
   async deliveries(@UuidParam('id') id: string, @Query() query: ListDeliveriesQuery) {
     const limit = query.limit ?? 50;
     let beforeSequence: number | undefined;
@@ -283,7 +292,6 @@ export class WebhookSubscriptionsController {
 }
 
 @ApiTags('webhook subscriptions')
-@ApiBearerAuth()
 @RequireRole('admin')
 @Controller('v1/webhook-deliveries')
 export class WebhookDeliveriesController {
@@ -291,9 +299,12 @@ export class WebhookDeliveriesController {
 
   @Post(':id/resend')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a delivery again (same webhook-id), in its place in the order' })
+  @ApiRoute({
+    summary: 'Send a delivery again (same webhook-id), in its place in the order',
+    role: 'admin',
+    errors: ['VALIDATION_FAILED', 'WEBHOOK_DELIVERY_NOT_FOUND'],
+  })
   @ApiResponse({ status: 202, type: WebhookDeliveryView })
-  @ApiResponse({ status: 404, description: 'WEBHOOK_DELIVERY_NOT_FOUND' })
   async resend(
     @UuidParam('id') id: string,
     @CurrentKey() key: AuthenticatedKey,

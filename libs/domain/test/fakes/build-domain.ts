@@ -183,7 +183,7 @@ export function buildDomain(
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
   const pruning = new PruneWebhookReceipts(receipts, clock);
 
-  const issuingKey = new IssueApiKey(apiKeys, audit);
+  const issuingKey = new IssueApiKey(apiKeys, audit, clock);
   const authenticating = new AuthenticateApiKey(apiKeys, clock);
   const revokingKey = new RevokeApiKey(apiKeys, audit, clock);
 
