@@ -7,6 +7,7 @@ const TABLES = [
   'accounts',
   'api_keys',
   'audit_events',
+  'console_sessions',
   'proposals',
   'signature_requests',
   'signatures',
@@ -178,6 +179,15 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
 
+    // Later migrations first (they are reverted, then applied again below).
+    const later = async () =>
+      Number(
+        (
+          await ds.query(`SELECT count(*)::int AS n FROM schema_migrations WHERE timestamp > 1796025954976`)
+        )[0].n,
+      );
+    const laterCount = await later();
+    for (let i = 0; i < laterCount; i++) await ds.undoLastMigration();
     await ds.undoLastMigration();
     expect(await columns()).toEqual([]);
     expect(await indexes()).toEqual([]);
@@ -194,7 +204,7 @@ describe('migrations (real PostgreSQL)', () => {
          '12', $2, '2030-01-01T00:00:00Z', 77) RETURNING id`,
       [accountId, 'A'.repeat(64)],
     );
-    expect(await ds.runMigrations()).toHaveLength(1);
+    expect(await ds.runMigrations()).toHaveLength(1 + laterCount);
     const [row] = await ds.query(
       `SELECT last_submitted_at, last_submitted_ledger_index::int AS ledger FROM proposals WHERE id = $1`,
       [proposalId],
@@ -202,6 +212,29 @@ describe('migrations (real PostgreSQL)', () => {
     expect(row).toEqual({ last_submitted_at: new Date('2030-01-01T00:00:00Z'), ledger: 77 });
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
+  });
+
+  it('AddConsoleSessions: up makes console_sessions (a session needs an existing key), down drops it', async () => {
+    const [{ id: keyId }] = await ds.query(
+      `INSERT INTO api_keys (name, role, key_prefix, secret_hash) VALUES ('k', 'viewer', 'abcdefgh', $1) RETURNING id`,
+      [randomUUID()],
+    );
+    await ds.query(
+      `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h1', $1, 'viewer', now())`,
+      [keyId],
+    );
+    await expect(
+      ds.query(
+        `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h2', $1, 'viewer', now())`,
+        [randomUUID()],
+      ),
+    ).rejects.toThrow(/foreign key/);
+    await expect(
+      ds.query(
+        `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h1', $1, 'viewer', now())`,
+        [keyId],
+      ),
+    ).rejects.toThrow(/unique/);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

@@ -13,6 +13,9 @@ import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
+import { SessionsController } from './sessions/sessions.controller';
+import { ProposalEventsController } from './proposals/proposal-events.controller';
+import { ProposalStreams } from './proposals/proposal-streams';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -32,11 +35,14 @@ export class ApiModule {
         ProposalsController,
         XamanWebhookController,
         AuditEventsController,
+        SessionsController,
+        ProposalEventsController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ProposalStreams,
       ],
     };
   }

@@ -50,6 +50,10 @@ export interface AppConfig {
     /** How often webhook receipts older than a day are deleted. */
     pruneIntervalMs: number;
   };
+  console: {
+    /** Minutes a console session lasts from sign-in. */
+    sessionTtlMinutes: number;
+  };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;
 }

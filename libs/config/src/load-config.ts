@@ -168,6 +168,9 @@ export function loadConfig(env: Env): AppConfig {
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
       pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     },
+    console: {
+      sessionTtlMinutes: r.int('CONSOLE_SESSION_TTL_MINUTES', 60, 1, 10_080),
+    },
     sandbox: r.bool('SANDBOX_MODE', false),
   };
   if (config.sandbox !== (network === 'sandbox')) {

@@ -25,6 +25,9 @@ import {
   DispatchSignRequest,
   DomainLogger,
   IssueApiKey,
+  AuthenticateSession,
+  EndSession,
+  StartSession,
   LedgerPort,
   PayloadSignals,
   PayloadWatches,
@@ -37,6 +40,7 @@ import {
   RegisterAccount,
   ResolvePayload,
   RevokeApiKey,
+  SessionRepository,
   SettleSubmission,
   SignerKeys,
   StateChanges,
@@ -62,6 +66,7 @@ const FORCE_NETWORK: Record<string, string | null> = {
 
 export const COORDINATOR_SETTINGS = Symbol('COORDINATOR_SETTINGS');
 export const DOMAIN_LOGGER = Symbol('DOMAIN_LOGGER');
+export const SESSION_SETTINGS = Symbol('SESSION_SETTINGS');
 
 export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
   return {
@@ -195,6 +200,9 @@ const USE_CASES: Provider[] = [
   construct(RevokeApiKey, [ApiKeyRepository, AuditRepository, Clock]),
   construct(ApiKeyQueries, [ApiKeyRepository]),
   construct(AuditQueries, [AuditRepository]),
+  construct(StartSession, [AuthenticateApiKey, SessionRepository, AuditRepository, Clock, SESSION_SETTINGS]),
+  construct(AuthenticateSession, [SessionRepository, ApiKeyRepository, Clock]),
+  construct(EndSession, [SessionRepository, AuditRepository, Clock]),
 ];
 
 /**
@@ -232,6 +240,11 @@ export class CoordinatorModule {
       },
       { provide: Clock, useClass: SystemClock },
       { provide: S, inject: [APP_CONFIG], useFactory: coordinatorSettings },
+      {
+        provide: SESSION_SETTINGS,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({ ttlMinutes: config.console.sessionTtlMinutes }),
+      },
       {
         provide: L,
         useFactory: () => {

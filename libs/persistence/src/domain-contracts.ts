@@ -7,6 +7,7 @@ export {
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
   ProposalRepository,
+  SessionRepository,
   UnitOfWork,
   UpstreamError,
   WebhookReceiptRepository,

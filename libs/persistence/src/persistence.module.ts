@@ -7,6 +7,7 @@ import {
   AuditRepository,
   DatabaseHealth,
   ProposalRepository,
+  SessionRepository,
   UnitOfWork,
   WebhookReceiptRepository,
 } from './domain-contracts';
@@ -16,6 +17,7 @@ import {
   TypeormAuditRepository,
   TypeormDatabaseHealth,
   TypeormProposalRepository,
+  TypeormSessionRepository,
   TypeormUnitOfWork,
   TypeormWebhookReceiptRepository,
 } from './repositories';
@@ -35,6 +37,7 @@ const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSo
   [AuditRepository, (ds) => new TypeormAuditRepository(ds.manager)],
   [WebhookReceiptRepository, (ds) => new TypeormWebhookReceiptRepository(ds.manager)],
   [ApiKeyRepository, (ds) => new TypeormApiKeyRepository(ds.manager)],
+  [SessionRepository, (ds) => new TypeormSessionRepository(ds.manager)],
   [UnitOfWork, (ds) => new TypeormUnitOfWork(ds)],
   [DatabaseHealth, (ds) => new TypeormDatabaseHealth(ds)],
 ];

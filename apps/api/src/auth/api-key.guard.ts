@@ -1,18 +1,23 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ApiKeyRole, AuthenticateApiKey } from '@app/domain';
+import { ApiKeyRecord, ApiKeyRole, AuthenticateApiKey, AuthenticateSession } from '@app/domain';
 import { ApiException } from '../common/api-error.filter';
 import { AuthenticatedKey, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { isSafeMethod, refuseCrossSite, sessionCookieOf } from './console-session';
 
 const RANK: Record<ApiKeyRole, number> = { viewer: 1, proposer: 2, admin: 3 };
 
-/** Global guard: every route needs `Authorization: Bearer <api key>` unless marked @Public(). */
+/**
+ * Global guard: every route needs `Authorization: Bearer <api key>` or a console session cookie
+ * (whose state-changing requests must pass the CSRF check) unless marked @Public().
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticate: AuthenticateApiKey,
+    private readonly sessions: AuthenticateSession,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -21,12 +26,7 @@ export class ApiKeyGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<Request & { apiKey?: AuthenticatedKey }>();
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) {
-      throw new ApiException('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
-    }
-    const key = await this.authenticate.execute(match[1]);
-    if (!key) throw new ApiException('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    const key = header === undefined ? await this.sessionKey(request) : await this.bearerKey(header);
 
     const required = this.reflector.getAllAndOverride<ApiKeyRole>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (RANK[key.role] < RANK[required]) {
@@ -34,5 +34,33 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.apiKey = { id: key.id, name: key.name, role: key.role };
     return true;
+  }
+
+  private async bearerKey(header: string): Promise<ApiKeyRecord> {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) {
+      throw new ApiException('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
+    }
+    const key = await this.authenticate.execute(match[1]);
+    if (!key) throw new ApiException('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    return key;
+  }
+
+  /** The console: a session cookie; state-changing requests must also pass the CSRF check. */
+  private async sessionKey(request: Request & { consoleSessionId?: string }): Promise<ApiKeyRecord> {
+    const secret = sessionCookieOf(request);
+    if (!secret) {
+      throw new ApiException(
+        'UNAUTHENTICATED',
+        'Send an API key as "Authorization: Bearer <key>", or sign in to the console.',
+      );
+    }
+    if (!isSafeMethod(request.method)) refuseCrossSite(request);
+    const found = await this.sessions.execute(secret);
+    if (!found) {
+      throw new ApiException('UNAUTHENTICATED', 'The console session has expired or ended; sign in again.');
+    }
+    request.consoleSessionId = found.session.id;
+    return found.key;
   }
 }

@@ -35,6 +35,10 @@ import { InMemoryAuditRepository } from './in-memory-audit.repository';
 import { InMemoryProposalRepository } from './in-memory-proposal.repository';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work';
 import { InMemoryWebhookReceiptRepository } from './in-memory-webhook-receipt.repository';
+import { InMemorySessionRepository } from './in-memory-session.repository';
+import { StartSession } from '../../src/sessions/start-session.use-case';
+import { AuthenticateSession } from '../../src/sessions/authenticate-session.use-case';
+import { EndSession } from '../../src/sessions/end-session.use-case';
 
 export const testSettings: CoordinatorSettings = {
   network: 'testnet',
@@ -131,6 +135,8 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   const issuingKey = new IssueApiKey(apiKeys, audit);
   const authenticating = new AuthenticateApiKey(apiKeys, clock);
   const revokingKey = new RevokeApiKey(apiKeys, audit, clock);
+  const sessions = new InMemorySessionRepository(clock);
+  const sessionSettings = { ttlMinutes: 60 };
 
   return {
     settings,
@@ -169,6 +175,11 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     proposalQueries: new ProposalQueries(proposals),
     auditQueries: new AuditQueries(audit),
     apiKeyQueries: new ApiKeyQueries(apiKeys),
+    sessions,
+    sessionSettings,
+    startingSession: new StartSession(authenticating, sessions, audit, clock, sessionSettings),
+    authenticatingSession: new AuthenticateSession(sessions, apiKeys, clock),
+    endingSession: new EndSession(sessions, audit, clock),
   };
 }
 

@@ -6,6 +6,7 @@ import { SignatureRequestEntity } from './signature-request.entity';
 import { SignatureEntity } from './signature.entity';
 import { SignerEntity } from './signer.entity';
 import { XamanWebhookReceiptEntity } from './xaman-webhook-receipt.entity';
+import { ConsoleSessionEntity } from './console-session.entity';
 
 export * from './account.entity';
 export * from './api-key.entity';
@@ -15,6 +16,7 @@ export * from './signature-request.entity';
 export * from './signature.entity';
 export * from './signer.entity';
 export * from './xaman-webhook-receipt.entity';
+export * from './console-session.entity';
 
 export const ENTITIES = [
   AccountEntity,
@@ -25,4 +27,5 @@ export const ENTITIES = [
   SignatureEntity,
   SignerEntity,
   XamanWebhookReceiptEntity,
+  ConsoleSessionEntity,
 ];

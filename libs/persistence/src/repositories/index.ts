@@ -5,3 +5,4 @@ export * from './typeorm-database-health';
 export * from './typeorm-proposal.repository';
 export * from './typeorm-unit-of-work';
 export * from './typeorm-webhook-receipt.repository';
+export * from './typeorm-session.repository';
