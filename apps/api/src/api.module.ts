@@ -16,6 +16,7 @@ import { AuditEventsController } from './audit/audit-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { ProposalEventsController } from './proposals/proposal-events.controller';
 import { ProposalStreams } from './proposals/proposal-streams';
+import { ConsoleController } from './console/console.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -37,6 +38,7 @@ export class ApiModule {
         AuditEventsController,
         SessionsController,
         ProposalEventsController,
+        ConsoleController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
