@@ -3,6 +3,7 @@ import { AddSubmissionTracking1796025954976 } from './1796025954976-AddSubmissio
 import { AddSignerEnrolment1796100000000 } from './1796100000000-AddSignerEnrolment';
 import { AddWebhookOutbox1796200000000 } from './1796200000000-AddWebhookOutbox';
 import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
+import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessions';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AddSignerEnrolment1796100000000,
   AddWebhookOutbox1796200000000,
   AddApiKeyExpiry1796300000000,
+  AddConsoleSessions1796400000000,
 ];

@@ -13,6 +13,8 @@ const { spawnSync } = require('node:child_process');
 const { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative, resolve, sep } = require('node:path');
 
+const { buildConsole } = require('./build-console');
+
 const ROOT = join(__dirname, '..');
 
 function parseOutDir(argv) {
@@ -71,7 +73,7 @@ function rewriteAliases(outDir) {
   return rewritten;
 }
 
-function main() {
+async function main() {
   const outDir = parseOutDir(process.argv.slice(2));
   if (outDir === ROOT || !outDir.startsWith(ROOT + sep)) {
     // Node resolves the compiled files' packages from node_modules above them.
@@ -85,14 +87,14 @@ function main() {
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const rewritten = rewriteAliases(outDir);
+  // The web console's bundle, next to the compiled API that serves it at /console.
+  await buildConsole(join(outDir, 'console'));
   process.stdout.write(
-    `Built ${relative(ROOT, outDir) || '.'}/ (${rewritten} @app/ imports made relative). Run: npm run start:api | start:worker | migration:run:prod\n`,
+    `Built ${relative(ROOT, outDir) || '.'}/ (${rewritten} @app/ imports made relative; the console in console/). Run: npm run start:api | start:worker | migration:run:prod\n`,
   );
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
-}
+});

@@ -7,6 +7,7 @@ const TABLES = [
   'accounts',
   'api_keys',
   'audit_events',
+  'console_sessions',
   'proposals',
   'signature_requests',
   'signatures',
@@ -268,6 +269,29 @@ describe('migrations (real PostgreSQL)', () => {
       ),
     ).rejects.toThrow(/api_keys_expires_after_creation/);
     await ds.query(`DELETE FROM api_keys`);
+  });
+
+  it('AddConsoleSessions: up makes console_sessions (a session needs an existing key), down drops it', async () => {
+    const [{ id: keyId }] = await ds.query(
+      `INSERT INTO api_keys (name, role, key_prefix, secret_hash) VALUES ('k', 'viewer', 'abcdefgh', $1) RETURNING id`,
+      [randomUUID()],
+    );
+    await ds.query(
+      `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h1', $1, 'viewer', now())`,
+      [keyId],
+    );
+    await expect(
+      ds.query(
+        `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h2', $1, 'viewer', now())`,
+        [randomUUID()],
+      ),
+    ).rejects.toThrow(/foreign key/);
+    await expect(
+      ds.query(
+        `INSERT INTO console_sessions (secret_hash, api_key_id, role, expires_at) VALUES ('h1', $1, 'viewer', now())`,
+        [keyId],
+      ),
+    ).rejects.toThrow(/unique/);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

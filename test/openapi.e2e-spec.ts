@@ -65,15 +65,24 @@ describe('OpenAPI document and reference (REST API + both sandboxes + PostgreSQL
     );
     expect(doc.components.schemas.ProposalState.enum).toEqual([...PROPOSAL_STATES]);
     expect(doc.components.schemas.SignerRequestState.enum).toEqual(['none', ...REQUEST_STATES]);
-    // Every route needs the key but the probes and the webhook (HMAC); /metrics has its own token.
-    const PUBLIC = ['/health', '/health/live', '/health/ready', '/v1/webhooks/xaman'];
+    // Every route needs the key but the probes, the webhook (HMAC), the console's files and its
+    // sign-in; /metrics has its own token.
+    const PUBLIC = [
+      '/health',
+      '/health/live',
+      '/health/ready',
+      '/v1/webhooks/xaman',
+      '/console',
+      '/console/{file}',
+    ];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        const expected = PUBLIC.includes(path)
-          ? null
-          : path === '/metrics'
-            ? [{ metricsToken: [] }]
-            : [{ apiKey: [] }];
+        const expected =
+          PUBLIC.includes(path) || `${method} ${path}` === 'post /v1/sessions'
+            ? null
+            : path === '/metrics'
+              ? [{ metricsToken: [] }]
+              : [{ apiKey: [] }];
         expect([method, path, operation.security ?? null]).toEqual([method, path, expected]);
       }
     }

@@ -21,6 +21,10 @@ import {
   WebhookSubscriptionsController,
 } from './webhook-subscriptions/webhook-subscriptions.controller';
 import { RateLimitGuard, rateLimitOptions } from './common/rate-limit';
+import { SessionsController } from './sessions/sessions.controller';
+import { ProposalEventsController } from './proposals/proposal-events.controller';
+import { ProposalStreams } from './proposals/proposal-streams';
+import { ConsoleController } from './console/console.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -45,6 +49,9 @@ export class ApiModule {
         MetricsController,
         WebhookSubscriptionsController,
         WebhookDeliveriesController,
+        SessionsController,
+        ProposalEventsController,
+        ConsoleController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -52,6 +59,7 @@ export class ApiModule {
         // In this order: a request is counted (by key, else by IP) before it is authorised.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ProposalStreams,
       ],
     };
   }

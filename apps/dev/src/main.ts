@@ -8,6 +8,7 @@ import { runProcess } from '../../shared/run-process';
 import { RunningSandboxes, startSandboxes } from '../../sandbox/src/start-sandboxes';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { DemoAccount, seedDemo } from './demo';
+import { buildConsole } from '../../../scripts/build-console';
 
 const PROJECT_ROOT = projectRoot();
 
@@ -75,6 +76,8 @@ runProcess('coordinator', async () => {
       (await keys.count()) === 0 ? (await keys.issue('first admin (npm start)', 'admin')).key : null;
     await dataSource.destroy();
 
+    // The web console's bundle (esbuild, well under a second), served by the API at /console.
+    await buildConsole();
     const api = await createApiApp(config);
     await api.listen(config.http.port, config.http.host);
     cleanups.push(() => api.close());
@@ -92,6 +95,7 @@ runProcess('coordinator', async () => {
     const lines = [
       '',
       '  XRPL multisign coordinator is running',
+      `  Console:   ${url}/console   (sign in with an admin API key)`,
       `  API:       ${url}/v1        Health: ${url}/health`,
       firstAdminKey
         ? `  Admin API key (shown once, keep it): ${firstAdminKey}`

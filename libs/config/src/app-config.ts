@@ -81,6 +81,10 @@ export interface AppConfig {
     /** The worker serves its /metrics on this port (0: off). */
     workerPort: number;
   };
+  console: {
+    /** Minutes a console session lasts from sign-in. */
+    sessionTtlMinutes: number;
+  };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;
 }

@@ -188,6 +188,9 @@ export function loadConfig(env: Env): AppConfig {
       token: r.optionalString('METRICS_TOKEN'),
       workerPort: r.int('WORKER_METRICS_PORT', 0, 0, 65535),
     },
+    console: {
+      sessionTtlMinutes: r.int('CONSOLE_SESSION_TTL_MINUTES', 60, 1, 10_080),
+    },
     sandbox: r.bool('SANDBOX_MODE', false),
   };
   if (config.sandbox !== (network === 'sandbox')) {

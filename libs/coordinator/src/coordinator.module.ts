@@ -36,6 +36,9 @@ import {
   EnrolSigner,
   DomainLogger,
   IssueApiKey,
+  AuthenticateSession,
+  EndSession,
+  StartSession,
   LedgerPort,
   PayloadSignals,
   PayloadWatches,
@@ -50,6 +53,7 @@ import {
   ResolveEnrolment,
   ResolvePayload,
   RevokeApiKey,
+  SessionRepository,
   SettleSubmission,
   SignerBlobs,
   SignerKeys,
@@ -91,6 +95,7 @@ export function webhookDeliverySettings(config: AppConfig): WebhookDeliverySetti
     batchSize: 50,
   };
 }
+export const SESSION_SETTINGS = Symbol('SESSION_SETTINGS');
 
 export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
   return {
@@ -265,6 +270,9 @@ const USE_CASES: Provider[] = [
     WEBHOOK_DELIVERY_SETTINGS,
     L,
   ]),
+  construct(StartSession, [AuthenticateApiKey, SessionRepository, AuditRepository, Clock, SESSION_SETTINGS]),
+  construct(AuthenticateSession, [SessionRepository, ApiKeyRepository, Clock]),
+  construct(EndSession, [SessionRepository, AuditRepository, Clock]),
 ];
 
 /**
@@ -320,6 +328,11 @@ export class CoordinatorModule {
       },
       { provide: Clock, useClass: SystemClock },
       { provide: S, inject: [APP_CONFIG], useFactory: coordinatorSettings },
+      {
+        provide: SESSION_SETTINGS,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({ ttlMinutes: config.console.sessionTtlMinutes }),
+      },
       {
         provide: L,
         useFactory: () => {

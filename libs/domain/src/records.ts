@@ -140,6 +140,17 @@ export interface SignatureRecord {
 export type ApiKeyRole = 'admin' | 'proposer' | 'viewer';
 export const API_KEY_ROLES: readonly ApiKeyRole[] = ['admin', 'proposer', 'viewer'];
 
+/** A console sign-in: an API key exchanged for a cookie (only the hash of its secret is stored). */
+export interface ConsoleSessionRecord {
+  id: string;
+  secretHash: string;
+  apiKeyId: string;
+  role: ApiKeyRole;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
 export interface ApiKeyRecord {
   id: string;
   name: string;

@@ -10,6 +10,7 @@ export {
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
   ProposalRepository,
+  SessionRepository,
   UnitOfWork,
   UpstreamError,
   WebhookReceiptRepository,

@@ -9,6 +9,7 @@ import {
   OperationsReadModel,
   ProposalRepository,
   WebhookRepository,
+  SessionRepository,
   UnitOfWork,
   WebhookReceiptRepository,
 } from './domain-contracts';
@@ -20,6 +21,7 @@ import {
   TypeormOperationsReadModel,
   TypeormWebhookRepository,
   TypeormProposalRepository,
+  TypeormSessionRepository,
   TypeormUnitOfWork,
   TypeormWebhookReceiptRepository,
 } from './repositories';
@@ -39,6 +41,7 @@ const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSo
   [AuditRepository, (ds) => new TypeormAuditRepository(ds.manager)],
   [WebhookReceiptRepository, (ds) => new TypeormWebhookReceiptRepository(ds.manager)],
   [ApiKeyRepository, (ds) => new TypeormApiKeyRepository(ds.manager)],
+  [SessionRepository, (ds) => new TypeormSessionRepository(ds.manager)],
   [UnitOfWork, (ds) => new TypeormUnitOfWork(ds)],
   [DatabaseHealth, (ds) => new TypeormDatabaseHealth(ds)],
   [WebhookRepository, (ds) => new TypeormWebhookRepository(ds.manager)],

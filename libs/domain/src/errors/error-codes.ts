@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   // authentication
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  /** A console (cookie) request that changes state without the console's header from its own origin. */
+  CSRF_REFUSED: 'CSRF_REFUSED',
   WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',
   WEBHOOK_TIMESTAMP_STALE: 'WEBHOOK_TIMESTAMP_STALE',
   WEBHOOK_REPLAYED: 'WEBHOOK_REPLAYED',

@@ -56,6 +56,10 @@ import {
   WEBHOOK_DELIVERY_DEFAULTS,
   WebhookDeliverySettings,
 } from '../../src/webhooks/deliver-webhooks.use-case';
+import { InMemorySessionRepository } from './in-memory-session.repository';
+import { StartSession } from '../../src/sessions/start-session.use-case';
+import { AuthenticateSession } from '../../src/sessions/authenticate-session.use-case';
+import { EndSession } from '../../src/sessions/end-session.use-case';
 
 export const testSettings: CoordinatorSettings = {
   network: 'testnet',
@@ -186,6 +190,8 @@ export function buildDomain(
   const issuingKey = new IssueApiKey(apiKeys, audit, clock);
   const authenticating = new AuthenticateApiKey(apiKeys, clock);
   const revokingKey = new RevokeApiKey(apiKeys, audit, clock);
+  const sessions = new InMemorySessionRepository(clock);
+  const sessionSettings = { ttlMinutes: 60 };
 
   return {
     settings,
@@ -240,6 +246,11 @@ export function buildDomain(
     proposalQueries: new ProposalQueries(proposals),
     auditQueries: new AuditQueries(audit),
     apiKeyQueries: new ApiKeyQueries(apiKeys),
+    sessions,
+    sessionSettings,
+    startingSession: new StartSession(authenticating, sessions, audit, clock, sessionSettings),
+    authenticatingSession: new AuthenticateSession(sessions, apiKeys, clock),
+    endingSession: new EndSession(sessions, audit, clock),
   };
 }
 

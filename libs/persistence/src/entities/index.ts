@@ -7,6 +7,7 @@ import { SignatureEntity } from './signature.entity';
 import { SignerEntity } from './signer.entity';
 import { XamanWebhookReceiptEntity } from './xaman-webhook-receipt.entity';
 import { WebhookDeliveryEntity, WebhookEventEntity, WebhookSubscriptionEntity } from './webhook.entities';
+import { ConsoleSessionEntity } from './console-session.entity';
 
 export * from './account.entity';
 export * from './api-key.entity';
@@ -17,6 +18,7 @@ export * from './signature.entity';
 export * from './signer.entity';
 export * from './xaman-webhook-receipt.entity';
 export * from './webhook.entities';
+export * from './console-session.entity';
 
 export const ENTITIES = [
   AccountEntity,
@@ -30,4 +32,5 @@ export const ENTITIES = [
   WebhookSubscriptionEntity,
   WebhookEventEntity,
   WebhookDeliveryEntity,
+  ConsoleSessionEntity,
 ];

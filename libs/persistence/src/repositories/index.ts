@@ -7,3 +7,4 @@ export * from './typeorm-unit-of-work';
 export * from './typeorm-webhook-receipt.repository';
 export * from './typeorm-webhook.repository';
 export * from './typeorm-operations.read-model';
+export * from './typeorm-session.repository';
