@@ -36,13 +36,17 @@ describe('process boot', () => {
     ['apps/api/src/main.ts', { XAMAN_API_SECRET: 'nope' }, 'XAMAN_API_SECRET'],
     ['apps/worker/src/main.ts', { DATABASE_URL: '' }, 'DATABASE_URL'],
     ['apps/worker/src/main.ts', { TOKEN_ENCRYPTION_KEY: 'short' }, 'TOKEN_ENCRYPTION_KEY'],
-  ])('%s refuses to start on a bad setting and names it (%j)', async (entry, bad, variable) => {
-    const proc = run(entry, { ...TEST_ENV, DATABASE_URL: baseDatabaseUrl(), ...bad });
-    child = proc.child;
-    expect(await proc.exited).toBe(78);
-    expect(proc.output().stderr).toContain('refusing to start');
-    expect(proc.output().stderr).toContain(`${variable}:`);
-  });
+  ])(
+    '%s refuses to start on a bad setting and names it (%j)',
+    async (entry, bad, variable) => {
+      const proc = run(entry, { ...TEST_ENV, DATABASE_URL: baseDatabaseUrl(), ...bad });
+      child = proc.child;
+      expect(await proc.exited).toBe(78);
+      expect(proc.output().stderr).toContain('refusing to start');
+      expect(proc.output().stderr).toContain(`${variable}:`);
+    },
+    30_000,
+  ); // a process start (loader, Nest, swagger) takes seconds on a busy machine
 
   it('start:api serves /health and stops cleanly on SIGTERM', async () => {
     const proc = run('apps/api/src/main.ts', { ...TEST_ENV, DATABASE_URL: baseDatabaseUrl(), PORT: '0' });
