@@ -4,6 +4,7 @@ import type { DataSource } from '@app/persistence';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [
+  'account_policies',
   'accounts',
   'api_keys',
   'audit_events',
@@ -178,7 +179,12 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
 
-    await ds.undoLastMigration();
+    // Undo the later migrations too, down to this one.
+    let undone = 0;
+    while ((await columns()).length > 0) {
+      await ds.undoLastMigration();
+      undone++;
+    }
     expect(await columns()).toEqual([]);
     expect(await indexes()).toEqual([]);
     // A proposal submitted before the migration keeps its first submission as its latest one.
@@ -194,7 +200,7 @@ describe('migrations (real PostgreSQL)', () => {
          '12', $2, '2030-01-01T00:00:00Z', 77) RETURNING id`,
       [accountId, 'A'.repeat(64)],
     );
-    expect(await ds.runMigrations()).toHaveLength(1);
+    expect(await ds.runMigrations()).toHaveLength(undone);
     const [row] = await ds.query(
       `SELECT last_submitted_at, last_submitted_ledger_index::int AS ledger FROM proposals WHERE id = $1`,
       [proposalId],
@@ -202,6 +208,44 @@ describe('migrations (real PostgreSQL)', () => {
     expect(row).toEqual({ last_submitted_at: new Date('2030-01-01T00:00:00Z'), ledger: 77 });
     expect(await columns()).toEqual(['last_submitted_at', 'last_submitted_ledger_index']);
     expect(await indexes()).toEqual(['proposals_collecting_by_last_ledger', 'signature_requests_live']);
+  });
+
+  it('AddTreasuryControls: time_locked is an open state holding its number; down returns it to quorum_reached', async () => {
+    const [{ id: accountId }] = await ds.query(
+      `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+       VALUES ('sandbox', 'rGWrZyQqhTp9Xu7G5Pkayo7bXjH4k4QYpf', 1, 10, now()) RETURNING id`,
+    );
+    const insert = (state: string, sequence: number, extra = '') =>
+      ds.query(
+        `INSERT INTO proposals (account_id, state, transaction_type, tx_template, prepared_tx, prepared_tx_hex,
+           sequence, fee_drops, max_signatures, last_ledger_sequence, signer_quorum, signer_list_snapshot, deadline,
+           combined_blob, combined_hash, xrp_out_drops, releases_at ${extra ? ', closed_at' : ''})
+         VALUES ($1, $2, 'Payment', '{}', '{}', '12', $3, 30, 1, 100, 1, '{}', now(), '12', $4, 5, now()
+           ${extra ? ', now()' : ''}) RETURNING id`,
+        [accountId, state, sequence, 'B'.repeat(64)],
+      );
+    const [{ id }] = await insert('time_locked', 7);
+    // Open: it holds Sequence 7 (a second open proposal on it is refused), and has no closed_at.
+    await expect(insert('collecting', 7)).rejects.toThrow(/proposals_open_sequence_unique/);
+    await expect(insert('time_locked', 8, 'closed')).rejects.toThrow(
+      /proposals_closed_states_have_closed_at/,
+    );
+    await expect(ds.query(`UPDATE proposals SET combined_blob = NULL WHERE id = $1`, [id])).rejects.toThrow(
+      /proposals_combined_before_submit/,
+    );
+
+    await ds.undoLastMigration();
+    const [row] = await ds.query(`SELECT state FROM proposals WHERE id = $1`, [id]);
+    expect(row.state).toBe('quorum_reached');
+    await expect(insert('time_locked', 9)).rejects.toThrow(/proposals_state_check|column/);
+    expect(await ds.runMigrations()).toHaveLength(1);
+    const [back] = await ds.query(
+      `SELECT xrp_out_drops::int AS out, policy_version FROM proposals WHERE id = $1`,
+      [id],
+    );
+    expect(back).toEqual({ out: 0, policy_version: 0 });
+    await ds.query(`DELETE FROM proposals WHERE account_id = $1`, [accountId]);
+    await ds.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

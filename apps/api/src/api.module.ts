@@ -13,6 +13,7 @@ import { AccountsController } from './accounts/accounts.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
+import { AccountPolicyController } from './policies/account-policy.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -32,6 +33,7 @@ export class ApiModule {
         ProposalsController,
         XamanWebhookController,
         AuditEventsController,
+        AccountPolicyController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

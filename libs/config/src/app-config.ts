@@ -50,6 +50,12 @@ export interface AppConfig {
     /** How often webhook receipts older than a day are deleted. */
     pruneIntervalMs: number;
   };
+  controls: {
+    /** A signer who has not opened a sign request this long after it was sent gets a new push... */
+    reminderAfterMs: number;
+    /** ...at most this many times per proposal (0: never). */
+    maxReminders: number;
+  };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;
 }

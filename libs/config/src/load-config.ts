@@ -168,6 +168,10 @@ export function loadConfig(env: Env): AppConfig {
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
       pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     },
+    controls: {
+      reminderAfterMs: r.int('SIGN_REMINDER_AFTER_MS', 3_600_000, 1_000, 30 * 86_400_000),
+      maxReminders: r.int('SIGN_REMINDER_MAX', 2, 0, 10),
+    },
     sandbox: r.bool('SANDBOX_MODE', false),
   };
   if (config.sandbox !== (network === 'sandbox')) {

@@ -30,4 +30,8 @@ export interface CoordinatorSettings {
   withdrawRetryMs: number;
   /** How far a webhook's timestamp may be from now. */
   webhookMaxSkewSeconds: number;
+  /** A signer who has not opened the payload this long after it was sent gets a new push... */
+  reminderAfterMs: number;
+  /** ...at most this many times per proposal (0: no reminders). */
+  maxReminders: number;
 }

@@ -6,6 +6,7 @@ export {
   DatabaseHealth,
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
+  PolicyRepository,
   ProposalRepository,
   UnitOfWork,
   UpstreamError,

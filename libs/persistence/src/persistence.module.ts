@@ -6,6 +6,7 @@ import {
   ApiKeyRepository,
   AuditRepository,
   DatabaseHealth,
+  PolicyRepository,
   ProposalRepository,
   UnitOfWork,
   WebhookReceiptRepository,
@@ -15,6 +16,7 @@ import {
   TypeormApiKeyRepository,
   TypeormAuditRepository,
   TypeormDatabaseHealth,
+  TypeormPolicyRepository,
   TypeormProposalRepository,
   TypeormUnitOfWork,
   TypeormWebhookReceiptRepository,
@@ -35,6 +37,7 @@ const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSo
   [AuditRepository, (ds) => new TypeormAuditRepository(ds.manager)],
   [WebhookReceiptRepository, (ds) => new TypeormWebhookReceiptRepository(ds.manager)],
   [ApiKeyRepository, (ds) => new TypeormApiKeyRepository(ds.manager)],
+  [PolicyRepository, (ds) => new TypeormPolicyRepository(ds.manager)],
   [UnitOfWork, (ds) => new TypeormUnitOfWork(ds)],
   [DatabaseHealth, (ds) => new TypeormDatabaseHealth(ds)],
 ];

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import {
   API_KEY_ROLES,
   ApiKeyQueries,
@@ -21,6 +22,16 @@ export class CreateApiKeyDto {
 
   @IsIn(API_KEY_ROLES)
   role!: ApiKeyRole;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Accounts the key may create, cancel and renew proposals for; absent: every account.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  accountIds?: string[];
 }
 
 function present(key: ApiKeyRecord) {
@@ -28,6 +39,7 @@ function present(key: ApiKeyRecord) {
     id: key.id,
     name: key.name,
     role: key.role,
+    accountIds: key.accountIds,
     prefix: `msc_${key.keyPrefix}_`,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
@@ -52,7 +64,7 @@ export class ApiKeysController {
     @Req() req: { id?: string },
   ) {
     const issued = await this.issue.execute(
-      { name: body.name.trim(), role: body.role },
+      { name: body.name.trim(), role: body.role, accountIds: body.accountIds ?? null },
       actorOf(caller, req.id),
     );
     return { ...present(issued.record), key: issued.key };

@@ -2,10 +2,19 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from 
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { Response } from 'express';
-import { CloseProposal, CreateProposal, PROPOSAL_STATES, ProposalQueries, ProposalState } from '@app/domain';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  CloseProposal,
+  CreateProposal,
+  InvalidateOnLedger,
+  PROPOSAL_STATES,
+  ProposalQueries,
+  ProposalState,
+  RenewProposal,
+} from '@app/domain';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
-import { actorOf } from '../common/actor';
+import { actorOf, scopeOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
 import { decodeProposalCursor, encodeProposalCursor } from './proposal-cursor';
@@ -32,6 +41,20 @@ export class CreateProposalDto {
   instruction?: string;
 }
 
+/** `POST /v1/proposals/:id/renew` and `…/invalidate-on-ledger`: the new proposal's signing window. */
+export class ReplaceProposalDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 43_200,
+    description: 'default: the predecessor window (renew), the default window (invalidate)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43_200)
+  expiresInMinutes?: number;
+}
+
 export class ListProposalsQuery {
   @IsOptional()
   @IsIn(PROPOSAL_STATES)
@@ -54,14 +77,27 @@ export class ListProposalsQuery {
   limit?: number;
 }
 
+function replaceCommand(id: string, body: ReplaceProposalDto, key: AuthenticatedKey, requestId?: string) {
+  return {
+    proposalId: id,
+    ...(body.expiresInMinutes !== undefined ? { expiresInMinutes: body.expiresInMinutes } : {}),
+    actor: actorOf(key, requestId),
+    scope: scopeOf(key),
+  };
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+@ApiTags('proposals')
+@ApiBearerAuth()
 @Controller('v1/proposals')
 export class ProposalsController {
   constructor(
     private readonly createProposal: CreateProposal,
     private readonly closing: CloseProposal,
     private readonly queries: ProposalQueries,
+    private readonly renewing: RenewProposal,
+    private readonly invalidating: InvalidateOnLedger,
   ) {}
 
   /**
@@ -90,6 +126,7 @@ export class ProposalsController {
       ...body,
       idempotencyKey: idempotencyKey ?? null,
       actor: actorOf(key, req.id),
+      scope: scopeOf(key),
     });
     res.status(replayed ? 200 : 201);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -122,7 +159,53 @@ export class ProposalsController {
     @CurrentKey() key: AuthenticatedKey,
     @Req() req: { id?: string },
   ) {
-    const { payloads } = await this.closing.cancel(id, actorOf(key, req.id));
-    return { proposal: proposalView(await this.queries.get(id)), payloads };
+    const { payloads, signedTransaction } = await this.closing.cancel(id, actorOf(key, req.id), scopeOf(key));
+    return { proposal: proposalView(await this.queries.get(id)), payloads, signedTransaction };
+  }
+
+  /**
+   * Renews a collecting proposal whose Fee or window went stale: a successor with a fresh Fee,
+   * LastLedgerSequence and deadline on the same Sequence/Ticket; the old payloads are withdrawn and
+   * every signer is asked again (old signatures never count: they signed other bytes).
+   */
+  @Post(':id/renew')
+  @HttpCode(201)
+  @RequireRole('proposer')
+  @ApiOperation({
+    summary: 'Renew a collecting proposal (fresh Fee, LastLedgerSequence, deadline; same number)',
+  })
+  async renew(
+    @UuidParam('id') id: string,
+    @Body() body: ReplaceProposalDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    return this.replacement(await this.renewing.execute(replaceCommand(id, body, key, req.id)));
+  }
+
+  /**
+   * For certainty after a cancel: proposes a no-op AccountSet on the closed proposal's
+   * Sequence/Ticket, through the normal multisign flow. Once it applies, nothing signed for that
+   * number can apply.
+   */
+  @Post(':id/invalidate-on-ledger')
+  @HttpCode(201)
+  @RequireRole('proposer')
+  @ApiOperation({ summary: "Consume a closed proposal's Sequence/Ticket with a no-op AccountSet proposal" })
+  async invalidateOnLedger(
+    @UuidParam('id') id: string,
+    @Body() body: ReplaceProposalDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    return this.replacement(await this.invalidating.execute(replaceCommand(id, body, key, req.id)));
+  }
+
+  /** The new proposal and the one it replaces. */
+  private async replacement({ proposalId, previousId }: { proposalId: string; previousId: string }) {
+    return {
+      proposal: proposalView(await this.queries.get(proposalId)),
+      previous: proposalView(await this.queries.get(previousId)),
+    };
   }
 }

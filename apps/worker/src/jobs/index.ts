@@ -5,6 +5,8 @@ import { LedgerDriftJob } from './ledger-drift.job';
 import { PollPayloadsJob } from './poll-payloads.job';
 import { PruneWebhookReceiptsJob } from './prune-webhook-receipts.job';
 import { RecoverCombinesJob } from './recover-combines.job';
+import { ReleaseTimeLocksJob } from './release-time-locks.job';
+import { SendRemindersJob } from './send-reminders.job';
 import { WithdrawPayloadsJob } from './withdraw-payloads.job';
 
 /** The worker's jobs: the one list. Each file is one job `{ name, intervalMs, run }`. */
@@ -17,4 +19,6 @@ export const WORKER_JOBS = [
   FollowSubmissionsJob,
   LedgerDriftJob,
   PruneWebhookReceiptsJob,
+  ReleaseTimeLocksJob,
+  SendRemindersJob,
 ] as const;

@@ -12,7 +12,7 @@ export class IssueApiKey {
   ) {}
 
   async execute(
-    input: { name: string; role: ApiKeyRole },
+    input: { name: string; role: ApiKeyRole; accountIds?: string[] | null },
     actor: Actor,
   ): Promise<{ record: ApiKeyRecord; key: string }> {
     const { key, prefix } = generateApiKey();
@@ -22,12 +22,13 @@ export class IssueApiKey {
       keyPrefix: prefix,
       secretHash: hashApiKey(key),
       createdBy: actor.id,
+      accountIds: input.accountIds ? [...new Set(input.accountIds)].sort() : null,
     });
     await this.audit.append(actor, {
       action: 'api_key.created',
       entityType: 'api_key',
       entityId: record.id,
-      details: { role: input.role },
+      details: { role: input.role, accountIds: record.accountIds },
     });
     return { record, key };
   }

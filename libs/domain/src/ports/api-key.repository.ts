@@ -6,6 +6,7 @@ export interface NewApiKey {
   keyPrefix: string;
   secretHash: string;
   createdBy: string | null;
+  accountIds?: string[] | null;
 }
 
 /** API keys, stored as SHA-256 hashes of their secrets. */

@@ -1,5 +1,6 @@
 import { AccountRepository } from './account.repository';
 import { AuditRepository } from './audit.repository';
+import { PolicyRepository } from './policy.repository';
 import { ProposalRepository } from './proposal.repository';
 
 /** The repositories bound to one database transaction. */
@@ -7,6 +8,7 @@ export interface TransactionalRepositories {
   accounts: AccountRepository;
   proposals: ProposalRepository;
   audit: AuditRepository;
+  policies: PolicyRepository;
 }
 
 /**

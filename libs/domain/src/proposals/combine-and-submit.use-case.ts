@@ -1,6 +1,9 @@
 import { combine, quorumProgress, selectSignatures } from '@app/multisign';
 import { keyStillAuthorised, SignerKeys } from './signer-keys';
 import { LedgerPort } from '../ports/ledger.port';
+import { PolicyRepository } from '../ports/policy.repository';
+import { timeLockFor } from '../policies/evaluate-policy';
+import { PROPOSAL_TRANSITIONS } from '../state/proposal-state';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
@@ -33,6 +36,7 @@ export class CombineAndSubmit {
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
+    private readonly policies: PolicyRepository,
   ) {}
 
   /** Claims the quorum if the stored signatures reach it, then combines and submits. */
@@ -113,16 +117,67 @@ export class CombineAndSubmit {
     if (!stored) return;
     this.log.info('quorum reached; combined', { proposalId, hash: combined.hash, signatures: chosen.length });
     await this.withdrawal.forProposal(proposalId, actor);
-    await this.submitFirst(proposalId, actor);
+    await this.lockOrSubmit(proposalId, actor);
   }
 
-  /** Claims `quorum_reached -> submitted` (exactly one owner) and submits the stored blob. */
-  async submitFirst(proposalId: string, actor: Actor): Promise<SubmissionOutcome> {
+  /**
+   * A combined quorum waits in `time_locked` when its policy asks for a delay: the longer of the lock
+   * decided at creation and the one the account's current policy asks now (a tightened policy reaches
+   * proposals in flight; a loosened one does not shorten their lock). Otherwise it is submitted.
+   */
+  async lockOrSubmit(proposalId: string, actor: Actor): Promise<void> {
     const proposal = await this.proposals.find(proposalId);
-    if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return 'not_owner';
+    if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
+    const current = await this.policies.current(proposal.accountId);
+    const lockSeconds = Math.max(
+      proposal.timeLockSeconds,
+      current ? timeLockFor(current.rules, BigInt(proposal.xrpOutDrops)) : 0,
+    );
+    if (lockSeconds <= 0) {
+      await this.submitFirst(proposalId, actor);
+      return;
+    }
+    const releasesAt = new Date(this.clock.now().getTime() + lockSeconds * 1000);
+    if (
+      await this.changes.proposal(proposalId, 'timeLocked', actor, {
+        patch: { releasesAt, timeLockSeconds: lockSeconds },
+        details: { releasesAt: releasesAt.toISOString(), lockSeconds },
+      })
+    ) {
+      this.log.info('quorum reached; time-locked until release', {
+        proposalId,
+        releasesAt: releasesAt.toISOString(),
+      });
+    }
+  }
+
+  /** Worker: submits time-locked proposals whose lock ended (each by exactly one owner). */
+  async releaseDue(limit = 100): Promise<number> {
+    let released = 0;
+    for (const proposal of await this.proposals.dueForRelease(this.clock.now(), limit)) {
+      if ((await this.submitFirst(proposal.id, WORKER_ACTOR, 'lockReleased')) !== 'not_owner') released++;
+    }
+    return released;
+  }
+
+  /**
+   * Claims `quorum_reached -> submitted` (or, when a time lock ended, `time_locked -> submitted`):
+   * exactly one owner, who submits the stored blob.
+   */
+  async submitFirst(
+    proposalId: string,
+    actor: Actor,
+    transition: 'submissionClaimed' | 'lockReleased' = 'submissionClaimed',
+  ): Promise<SubmissionOutcome> {
+    const proposal = await this.proposals.find(proposalId);
+    const from = PROPOSAL_TRANSITIONS[transition].from as readonly string[];
+    if (!proposal || !from.includes(proposal.state) || !proposal.combinedBlob) return 'not_owner';
+    if (transition === 'lockReleased' && (!proposal.releasesAt || proposal.releasesAt > this.clock.now())) {
+      return 'not_owner';
+    }
     const validated = await this.ledger.validatedLedgerIndex().catch(() => null);
     const now = this.clock.now();
-    const claimed = await this.changes.proposal(proposalId, 'submissionClaimed', actor, {
+    const claimed = await this.changes.proposal(proposalId, transition, actor, {
       patch: {
         submitAttempts: 1,
         submittedAt: now,
@@ -185,7 +240,7 @@ export class CombineAndSubmit {
     const staleBefore = new Date(now.getTime() - this.settings.combineLeaseMs);
     for (const proposal of await this.proposals.inStates(['quorum_reached'], limit)) {
       if (proposal.combinedBlob) {
-        await this.submitFirst(proposal.id, WORKER_ACTOR);
+        await this.lockOrSubmit(proposal.id, WORKER_ACTOR);
       } else if (await this.proposals.reclaimCombine(proposal.id, staleBefore, now)) {
         await this.combineClaimed(proposal.id, WORKER_ACTOR);
       }

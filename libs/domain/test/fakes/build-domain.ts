@@ -32,6 +32,7 @@ import { FakeXaman } from './fake-xaman';
 import { InMemoryAccountRepository } from './in-memory-account.repository';
 import { InMemoryApiKeyRepository } from './in-memory-api-key.repository';
 import { InMemoryAuditRepository } from './in-memory-audit.repository';
+import { InMemoryPolicyRepository } from './in-memory-policy.repository';
 import { InMemoryProposalRepository } from './in-memory-proposal.repository';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work';
 import { InMemoryWebhookReceiptRepository } from './in-memory-webhook-receipt.repository';
@@ -54,6 +55,8 @@ export const testSettings: CoordinatorSettings = {
   pollIntervalMs: 30_000,
   withdrawRetryMs: 60_000,
   webhookMaxSkewSeconds: 300,
+  reminderAfterMs: 60 * 60_000,
+  maxReminders: 2,
 };
 
 export const TOKEN_KEY = Buffer.alloc(32, 7);
@@ -73,7 +76,8 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   const audit = new InMemoryAuditRepository(clock);
   const receipts = new InMemoryWebhookReceiptRepository(clock);
   const apiKeys = new InMemoryApiKeyRepository(clock);
-  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit });
+  const policies = new InMemoryPolicyRepository(clock);
+  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit, policies });
 
   const changes = new StateChanges(uow, clock);
   const watches = new PayloadWatches(xaman);
@@ -90,6 +94,7 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     clock,
     settings,
     log,
+    policies,
   );
   const settling = new SettleSubmission(proposals, changes, ledger, combining, clock, settings, log);
   const resolving = new ResolvePayload(
@@ -140,6 +145,7 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     cipher,
     accounts,
     proposals,
+    policies,
     audit,
     receipts,
     apiKeys,

@@ -15,6 +15,7 @@ export class InMemoryApiKeyRepository extends ApiKeyRepository {
   async insert(key: NewApiKey): Promise<ApiKeyRecord> {
     return this.keys.put({
       ...key,
+      accountIds: key.accountIds ?? null,
       id: randomUUID(),
       createdAt: this.clock.now(),
       lastUsedAt: null,

@@ -9,3 +9,4 @@ export * from './in-memory-proposal.repository';
 export * from './in-memory-store';
 export * from './in-memory-unit-of-work';
 export * from './in-memory-webhook-receipt.repository';
+export * from './in-memory-policy.repository';

@@ -1,4 +1,5 @@
 import { AccountEntity } from './account.entity';
+import { AccountPolicyEntity } from './account-policy.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { ProposalEntity } from './proposal.entity';
@@ -8,6 +9,7 @@ import { SignerEntity } from './signer.entity';
 import { XamanWebhookReceiptEntity } from './xaman-webhook-receipt.entity';
 
 export * from './account.entity';
+export * from './account-policy.entity';
 export * from './api-key.entity';
 export * from './audit-event.entity';
 export * from './proposal.entity';
@@ -18,6 +20,7 @@ export * from './xaman-webhook-receipt.entity';
 
 export const ENTITIES = [
   AccountEntity,
+  AccountPolicyEntity,
   ApiKeyEntity,
   AuditEventEntity,
   ProposalEntity,

@@ -2,6 +2,7 @@ import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'type
 import { TransactionalRepositories, UnitOfWork } from '../domain-contracts';
 import { TypeormAccountRepository } from './typeorm-account.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
+import { TypeormPolicyRepository } from './typeorm-policy.repository';
 import { TypeormProposalRepository } from './typeorm-proposal.repository';
 
 /** The repositories of one aggregate each, bound to `manager` (a transaction's, or the data source's). */
@@ -10,6 +11,7 @@ export function typeormRepositories(manager: EntityManager): TransactionalReposi
     accounts: new TypeormAccountRepository(manager),
     proposals: new TypeormProposalRepository(manager),
     audit: new TypeormAuditRepository(manager),
+    policies: new TypeormPolicyRepository(manager),
   };
 }
 
