@@ -20,6 +20,11 @@ import { ProposalQueries } from '../../src/proposals/proposal.queries';
 import { ResolvePayload } from '../../src/proposals/resolve-payload.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
 import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
+import { InvalidateOnLedger } from '../../src/proposals/invalidate-on-ledger.use-case';
+import { RenewProposal } from '../../src/proposals/renew-proposal.use-case';
+import { SendReminders } from '../../src/proposals/send-reminders.use-case';
+import { PolicyQueries } from '../../src/policies/policy.queries';
+import { SetAccountPolicy } from '../../src/policies/set-account-policy.use-case';
 import { CoordinatorSettings } from '../../src/settings';
 import { silentLogger } from '../../src/shared/logger';
 import { TokenCipher } from '../../src/shared/token-cipher';
@@ -124,6 +129,22 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
   );
   const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
 
+  const reminders = new SendReminders(
+    proposals,
+    uow,
+    changes,
+    xaman,
+    watches,
+    dispatching,
+    clock,
+    settings,
+    log,
+  );
+  const renewing = new RenewProposal(proposals, creating, changes, withdrawal, settings, log);
+  const invalidating = new InvalidateOnLedger(proposals, creating);
+  const setPolicy = new SetAccountPolicy(accounts, uow);
+  const policyQueries = new PolicyQueries(accounts, policies);
+
   const accountQueries = new AccountQueries(accounts);
   const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
   const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
@@ -162,6 +183,11 @@ export function buildDomain(overrides: Partial<CoordinatorSettings> = {}) {
     polling,
     dispatching,
     creating,
+    reminders,
+    renewing,
+    invalidating,
+    setPolicy,
+    policyQueries,
     accountQueries,
     registering,
     refreshing,
