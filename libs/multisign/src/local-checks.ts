@@ -15,7 +15,7 @@ export function localChecks(tx: Record<string, unknown>): void {
     let size: number;
     try {
       // The array as rippled serializes it, without the one-byte field header of `Memos` itself.
-      size = encode({ Memos: tx.Memos } as never).length / 2 - 1;
+      size = encode({ Memos: tx.Memos }).length / 2 - 1;
     } catch (error) {
       throw new MultisignError('TEMPLATE_INVALID', `Memos do not encode: ${(error as Error).message}`, {
         field: 'Memos',
