@@ -66,6 +66,29 @@ describe('treasury controls (REST API + both sandboxes + PostgreSQL)', () => {
     sign(proposal.signers[1]!.payloadUuid);
   }
 
+  /**
+   * The first two signers sign their latest payloads, read just before signing: a reminder may have
+   * replaced a payload meanwhile (SIGN_REMINDER_MAX=1 here, so one fresh read is enough).
+   */
+  async function signTwoLatest(proposalId: string) {
+    for (const index of [0, 1]) {
+      const latest = async () => (await env.call('GET', `/v1/proposals/${proposalId}`)).body.signers[index];
+      try {
+        sign((await latest()).payloadUuid);
+      } catch {
+        const replaced = await waitUntil(
+          async () => {
+            const signer = await latest();
+            return signer.reminders === 1 && signer.state === 'created' ? signer : undefined;
+          },
+          10_000,
+          'the reminder payload',
+        );
+        sign(replaced.payloadUuid);
+      }
+    }
+  }
+
   async function fundedDestination(flag?: number): Promise<string> {
     const wallet = Wallet.generate();
     await env.ledger.fund(wallet.classicAddress, 50_000_000n);
@@ -311,9 +334,14 @@ describe('treasury controls (REST API + both sandboxes + PostgreSQL)', () => {
       const accountId = await env.register(setup);
       const created = await propose(accountId, payment(Wallet.generate().classicAddress, '2000000'));
       const firstUuid = created.body.signers[0].payloadUuid as string;
+      // SIGN_REMINDER_MAX=1: once every signer got its one reminder and its new payload is out, the
+      // payloads stay as they are.
       const reminded = await env.waitForProposal(
         created.body.id,
-        (p) => p.signers[0].reminders === 1,
+        (p) =>
+          p.signers.every(
+            (s: { reminders: number; state: string }) => s.reminders === 1 && s.state === 'created',
+          ),
         20_000,
       );
       const newUuid = reminded.signers[0].payloadUuid as string;
@@ -374,7 +402,7 @@ describe('treasury controls (REST API + both sandboxes + PostgreSQL)', () => {
         );
         expect(() => sign(old.signers[1].payloadUuid)).toThrow();
 
-        await signTwo(successor);
+        await signTwoLatest(successor.id);
         const done = await env.waitForProposal(successor.id, (p) => p.state === 'succeeded');
         expect(env.ledger.getBalance(destination)).toBe(6_000_000n);
         const applied = env.submissions.filter((s) => s.result === 'tesSUCCESS' && s.hash === done.hash);
