@@ -195,6 +195,26 @@ describe('treasury controls in the flow (fakes)', () => {
       expect((await proposalOf(d, proposal.id)).state).toBe('time_locked');
     });
 
+    it('invalidates at quorum a proposal that a policy set after it no longer allows; never submits it', async () => {
+      const proposal = await propose(d, account.id, { txjson: payment(String(25 * XRP)) });
+      await setPolicy({ maxAmountDrops: String(10 * XRP) });
+      await signs(d, proposal, alice);
+      await signs(d, proposal, bob);
+      const closed = await proposalOf(d, proposal.id);
+      expect(closed.state).toBe('invalidated');
+      expect(closed.finalReason).toMatch(/^POLICY_AMOUNT_OVER_LIMIT: policy version 1/);
+      expect(d.ledger.submitted).toHaveLength(0);
+    });
+
+    it('submits at quorum when a later policy only loosened the rules', async () => {
+      await setPolicy({ maxAmountDrops: String(30 * XRP) });
+      const proposal = await propose(d, account.id, { txjson: payment(String(25 * XRP)) });
+      await setPolicy({ maxAmountDrops: null });
+      await signs(d, proposal, alice);
+      await signs(d, proposal, bob);
+      expect((await proposalOf(d, proposal.id)).state).toBe('submitted');
+    });
+
     it('can be cancelled during the lock; the answer says the signed blob stays valid until LastLedgerSequence', async () => {
       await setPolicy({ timeLock: { aboveDrops: '0', delaySeconds: 600 } });
       const proposal = await propose(d, account.id);

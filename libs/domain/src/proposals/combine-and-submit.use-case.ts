@@ -2,7 +2,9 @@ import { combine, quorumProgress, selectSignatures } from '@app/multisign';
 import { keyStillAuthorised, SignerKeys } from './signer-keys';
 import { LedgerPort } from '../ports/ledger.port';
 import { PolicyRepository } from '../ports/policy.repository';
-import { timeLockFor } from '../policies/evaluate-policy';
+import { DomainError, isDomainError } from '../errors/domain.error';
+import { evaluatePolicy, timeLockFor } from '../policies/evaluate-policy';
+import { PolicyRecord } from '../policies/policy';
 import { PROPOSAL_TRANSITIONS } from '../state/proposal-state';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';
@@ -15,6 +17,18 @@ import { submitVerdict } from '../proposal-rules';
 import { CloseProposal } from './close-proposal.use-case';
 import { preparedOf, sameSignerList, signerListOf, toVerified } from './prepared';
 import { WithdrawPayloads } from './withdraw-payloads.use-case';
+
+/** The per-transaction rules of a newer policy, applied to an already prepared transaction. */
+function tightenedRefusal(tx: Record<string, unknown>, policy: PolicyRecord): DomainError | null {
+  try {
+    // Who proposed it was checked at creation; windows counted it then (it would count itself now).
+    evaluatePolicy({ tx, role: 'admin', policy, expiresInMinutes: 0, windowUsage: new Map() });
+    return null;
+  } catch (error) {
+    if (isDomainError(error)) return error;
+    throw error;
+  }
+}
 
 export type SubmissionOutcome = 'submitted' | 'failed' | 'sequence_consumed' | 'not_owner';
 
@@ -121,14 +135,27 @@ export class CombineAndSubmit {
   }
 
   /**
-   * A combined quorum waits in `time_locked` when its policy asks for a delay: the longer of the lock
-   * decided at creation and the one the account's current policy asks now (a tightened policy reaches
-   * proposals in flight; a loosened one does not shorten their lock). Otherwise it is submitted.
+   * The last gate before the combined blob leaves: a policy set after the proposal was made must
+   * still allow it (its per-transaction rules: type, destination, amount, fee), else the proposal is
+   * `invalidated` and never submitted. Then it waits in `time_locked` when a delay applies: the longer
+   * of the lock decided at creation and the one the current policy asks now. A tightened policy so
+   * reaches proposals in flight; a loosened one neither re-admits nor releases them early.
    */
   async lockOrSubmit(proposalId: string, actor: Actor): Promise<void> {
     const proposal = await this.proposals.find(proposalId);
     if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
     const current = await this.policies.current(proposal.accountId);
+    if (current && current.version > proposal.policyVersion) {
+      const refusal = tightenedRefusal(proposal.preparedTx, current);
+      if (refusal) {
+        await this.closing.invalidate(
+          proposalId,
+          `${refusal.code}: policy version ${current.version}, set after this proposal, no longer allows it (${refusal.message})`,
+          actor,
+        );
+        return;
+      }
+    }
     const lockSeconds = Math.max(
       proposal.timeLockSeconds,
       current ? timeLockFor(current.rules, BigInt(proposal.xrpOutDrops)) : 0,
