@@ -4,6 +4,7 @@ import { AddSignerEnrolment1796100000000 } from './1796100000000-AddSignerEnrolm
 import { AddWebhookOutbox1796200000000 } from './1796200000000-AddWebhookOutbox';
 import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
 import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessions';
+import { AddTreasuryControls1796500000000 } from './1796500000000-AddTreasuryControls';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddWebhookOutbox1796200000000,
   AddApiKeyExpiry1796300000000,
   AddConsoleSessions1796400000000,
+  AddTreasuryControls1796500000000,
 ];

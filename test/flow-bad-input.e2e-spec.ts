@@ -525,6 +525,25 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       await refused(400, 'VALIDATION_FAILED', 'POST', '/v1/accounts/not-a-uuid/refresh');
       await refused(404, 'ACCOUNT_NOT_FOUND', 'POST', `/v1/accounts/${randomUUID()}/refresh`);
     });
+
+    it('PUT /v1/accounts/:id/policy: malformed rules 400, an unknown account 404, nothing stored', async () => {
+      const path = `/v1/accounts/${accountA}/policy`;
+      await refused(400, 'VALIDATION_FAILED', 'PUT', path, { maxAmountDrops: 5 });
+      await refused(400, 'VALIDATION_FAILED', 'PUT', path, { destinations: [{ address: 'nope' }] });
+      await refused(400, 'VALIDATION_FAILED', 'PUT', path, {
+        timeLock: { aboveDrops: '0', delaySeconds: 0 },
+      });
+      await refused(400, 'VALIDATION_FAILED', 'PUT', path, { windowLimits: [{ hours: 24 }] });
+      await refused(400, 'VALIDATION_FAILED', 'PUT', path, { surprise: true });
+      await refused(400, 'POLICY_INVALID', 'PUT', path, {
+        windowLimits: [
+          { hours: 24, maxDrops: '1' },
+          { hours: 24, maxDrops: '2' },
+        ],
+      });
+      await refused(404, 'ACCOUNT_NOT_FOUND', 'PUT', `/v1/accounts/${randomUUID()}/policy`, {});
+      await refused(400, 'VALIDATION_FAILED', 'GET', '/v1/accounts/not-a-uuid/policy');
+    });
   });
 
   // ------------------------------------------------------------------ auth
@@ -540,6 +559,11 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
       ['GET', '/v1/proposals', undefined],
       ['GET', `/v1/proposals/${randomUUID()}`, undefined],
       ['POST', `/v1/proposals/${randomUUID()}/cancel`, undefined],
+      ['POST', `/v1/proposals/${randomUUID()}/renew`, undefined],
+      ['POST', `/v1/proposals/${randomUUID()}/invalidate-on-ledger`, undefined],
+      ['GET', `/v1/accounts/${accountA}/policy`, undefined],
+      ['GET', `/v1/accounts/${accountA}/policy/history`, undefined],
+      ['PUT', `/v1/accounts/${accountA}/policy`, { maxAmountDrops: '1' }],
       ['GET', '/v1/api-keys', undefined],
       ['POST', '/v1/api-keys', { name: 'sneaky', role: 'admin' }],
       ['DELETE', `/v1/api-keys/${randomUUID()}`, undefined],

@@ -4,6 +4,7 @@ import type { DataSource } from '@app/persistence';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [
+  'account_policies',
   'accounts',
   'api_keys',
   'audit_events',
@@ -292,6 +293,44 @@ describe('migrations (real PostgreSQL)', () => {
         [keyId],
       ),
     ).rejects.toThrow(/unique/);
+  });
+
+  it('AddTreasuryControls: time_locked is an open state holding its number; down returns it to quorum_reached', async () => {
+    const [{ id: accountId }] = await ds.query(
+      `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+       VALUES ('sandbox', 'rGWrZyQqhTp9Xu7G5Pkayo7bXjH4k4QYpf', 1, 10, now()) RETURNING id`,
+    );
+    const insert = (state: string, sequence: number, extra = '') =>
+      ds.query(
+        `INSERT INTO proposals (account_id, state, transaction_type, tx_template, prepared_tx, prepared_tx_hex,
+           sequence, fee_drops, max_signatures, last_ledger_sequence, signer_quorum, signer_list_snapshot, deadline,
+           combined_blob, combined_hash, xrp_out_drops, releases_at ${extra ? ', closed_at' : ''})
+         VALUES ($1, $2, 'Payment', '{}', '{}', '12', $3, 30, 1, 100, 1, '{}', now(), '12', $4, 5, now()
+           ${extra ? ', now()' : ''}) RETURNING id`,
+        [accountId, state, sequence, 'B'.repeat(64)],
+      );
+    const [{ id }] = await insert('time_locked', 7);
+    // Open: it holds Sequence 7 (a second open proposal on it is refused), and has no closed_at.
+    await expect(insert('collecting', 7)).rejects.toThrow(/proposals_open_sequence_unique/);
+    await expect(insert('time_locked', 8, 'closed')).rejects.toThrow(
+      /proposals_closed_states_have_closed_at/,
+    );
+    await expect(ds.query(`UPDATE proposals SET combined_blob = NULL WHERE id = $1`, [id])).rejects.toThrow(
+      /proposals_combined_before_submit/,
+    );
+
+    const undone = await undoThrough('AddTreasuryControls1796500000000');
+    const [row] = await ds.query(`SELECT state FROM proposals WHERE id = $1`, [id]);
+    expect(row.state).toBe('quorum_reached');
+    await expect(insert('time_locked', 9)).rejects.toThrow(/proposals_state_check|column/);
+    expect(await ds.runMigrations()).toHaveLength(undone);
+    const [back] = await ds.query(
+      `SELECT xrp_out_drops::int AS out, policy_version FROM proposals WHERE id = $1`,
+      [id],
+    );
+    expect(back).toEqual({ out: 0, policy_version: 0 });
+    await ds.query(`DELETE FROM proposals WHERE account_id = $1`, [accountId]);
+    await ds.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

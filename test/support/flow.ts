@@ -188,6 +188,7 @@ export async function startFlow(
         SELECT 'signatures', count(*)::int FROM signatures UNION ALL
         SELECT 'audit_events', count(*)::int FROM audit_events UNION ALL
         SELECT 'api_keys', count(*)::int FROM api_keys UNION ALL
+        SELECT 'account_policies', count(*)::int FROM account_policies UNION ALL
         SELECT 'xaman_webhook_receipts', count(*)::int FROM xaman_webhook_receipts`);
       return Object.fromEntries(rows.map((r) => [r.t, r.n]));
     },

@@ -112,6 +112,11 @@ export async function makeWorld(dataSource: DataSource): Promise<World> {
     createdBy: key.id,
     idempotencyKey: null,
     requestFingerprint: null,
+    xrpOutDrops: '0',
+    policyVersion: 0,
+    timeLockSeconds: 0,
+    replacesId: null,
+    replacesKind: null,
     ...overrides,
   });
   const requestsFor = (chosen: SignerRecord[] = signers): NewSignatureRequest[] =>

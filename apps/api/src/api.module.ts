@@ -25,6 +25,7 @@ import { SessionsController } from './sessions/sessions.controller';
 import { ProposalEventsController } from './proposals/proposal-events.controller';
 import { ProposalStreams } from './proposals/proposal-streams';
 import { ConsoleController } from './console/console.controller';
+import { AccountPolicyController } from './policies/account-policy.controller';
 
 /** The REST API process: controllers, guards, DTOs. It never runs schedules. */
 @Module({})
@@ -52,6 +53,7 @@ export class ApiModule {
         SessionsController,
         ProposalEventsController,
         ConsoleController,
+        AccountPolicyController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

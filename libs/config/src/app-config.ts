@@ -85,6 +85,12 @@ export interface AppConfig {
     /** Minutes a console session lasts from sign-in. */
     sessionTtlMinutes: number;
   };
+  controls: {
+    /** A signer who has not opened a sign request this long after it was sent gets a new push... */
+    reminderAfterMs: number;
+    /** ...at most this many times per proposal (0: never). */
+    maxReminders: number;
+  };
   /** True when this process runs against the offline sandboxes. Announced loudly. */
   sandbox: boolean;
 }

@@ -191,6 +191,10 @@ export function loadConfig(env: Env): AppConfig {
     console: {
       sessionTtlMinutes: r.int('CONSOLE_SESSION_TTL_MINUTES', 60, 1, 10_080),
     },
+    controls: {
+      reminderAfterMs: r.int('SIGN_REMINDER_AFTER_MS', 3_600_000, 1_000, 30 * 86_400_000),
+      maxReminders: r.int('SIGN_REMINDER_MAX', 2, 0, 10),
+    },
     sandbox: r.bool('SANDBOX_MODE', false),
   };
   if (config.sandbox !== (network === 'sandbox')) {

@@ -97,6 +97,19 @@ export interface ProposalRecord {
   deliveredAmount: unknown;
   finalReason: string | null;
   closedAt: Date | null;
+  /** XRP (drops, as a decimal string) this proposal sends out: what policy limits and balances count. */
+  xrpOutDrops: string;
+  /** The account policy version it was created under (0: the built-in default). */
+  policyVersion: number;
+  /** Delay between quorum and submission decided at creation (0: none); a later policy may only lengthen it. */
+  timeLockSeconds: number;
+  /** When a `time_locked` proposal may be submitted. */
+  releasesAt: Date | null;
+  /** The proposal this one replaces: renewed (fresh Fee/LastLedgerSequence) or invalidated on ledger. */
+  replacesId: string | null;
+  replacesKind: 'renewal' | 'invalidation' | null;
+  /** The proposal that replaced this one. */
+  replacedById: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -158,6 +171,8 @@ export interface ApiKeyRecord {
   keyPrefix: string;
   secretHash: string;
   createdBy: string | null;
+  /** The accounts this key may create and cancel proposals for (null: every account). */
+  accountIds: string[] | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;

@@ -34,4 +34,8 @@ export interface CoordinatorSettings {
   enrolmentExpireMinutes: number;
   /** A user_token with less than this left is flagged and audited (`signer.token_expiring`). */
   tokenExpiryWarningMs: number;
+  /** A signer who has not opened the payload this long after it was sent gets a new push... */
+  reminderAfterMs: number;
+  /** ...at most this many times per proposal (0: no reminders). */
+  maxReminders: number;
 }

@@ -50,6 +50,7 @@ export async function registerTreasury(d: Domain, setup: TreasurySetup = {}) {
   for (const { wallet } of signers) d.ledger.setAccount(wallet.classicAddress);
   d.ledger.setAccount(treasury.classicAddress, {
     sequence: setup.sequence ?? 100,
+    balanceDrops: '10000000000',
     tickets: setup.tickets ?? [],
     signerList: {
       quorum: setup.quorum ?? 2,

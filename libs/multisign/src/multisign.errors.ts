@@ -31,6 +31,14 @@ export const PREPARE_ERROR_CODES = [
   'FACTS_INVALID',
   /** `maxFeeDrops` is below the minimum rippled requires for `signatureCount` signatures at the given load. */
   'FEE_CAP_TOO_LOW',
+  /** The serialized `Memos` exceed 1 KB (rippled's local check: temINVALID "memo too large"). */
+  'TEMPLATE_MEMO_TOO_LARGE',
+  /** A Payment of XRP to the account itself (rippled: temREDUNDANT). */
+  'TEMPLATE_PAYMENT_TO_SELF',
+  /** tfPartialPayment on an XRP-to-XRP Payment (rippled: temBAD_SEND_XRP_PARTIAL). */
+  'TEMPLATE_XRP_PARTIAL_PAYMENT',
+  /** SendMax on an XRP-to-XRP Payment (rippled: temBAD_SEND_XRP_MAX). */
+  'TEMPLATE_XRP_SENDMAX',
 ] as const;
 
 /** Reasons `verifySignerBlob()` refuses a blob. */

@@ -88,7 +88,13 @@ describe('prepare', () => {
 
   it('converts a Flags object into its number', () => {
     const prepared = prepare(
-      { ...paymentTemplate, Flags: { tfPartialPayment: true }, DeliverMin: '1000' },
+      // A token payment: on XRP to XRP rippled refuses the flag (temBAD_SEND_XRP_PARTIAL).
+      {
+        ...paymentTemplate,
+        Amount: { currency: 'USD', issuer: destination, value: '10' },
+        Flags: { tfPartialPayment: true },
+        DeliverMin: { currency: 'USD', issuer: destination, value: '1' },
+      },
       baseFacts,
     );
     expect(prepared.txJson.Flags).toBe(0x00020000);
@@ -234,5 +240,32 @@ describe('quoteFee', () => {
       code: 'FEE_CAP_TOO_LOW',
       details: { maxFeeDrops: '79', minimumDrops: '80', signatureCount: 3 },
     });
+  });
+});
+
+describe("prepare: rippled's local checks before anyone signs", () => {
+  const memo = (bytes: number) => [{ Memo: { MemoData: 'AB'.repeat(bytes) } }];
+
+  it.each([
+    ['Memos over 1 KB (a 2 KB MemoData)', { Memos: memo(2048) }, 'TEMPLATE_MEMO_TOO_LARGE'],
+    ['Memos just over 1 KB', { Memos: memo(1020) }, 'TEMPLATE_MEMO_TOO_LARGE'],
+    [
+      'an XRP payment to the account itself',
+      { Destination: treasury.classicAddress },
+      'TEMPLATE_PAYMENT_TO_SELF',
+    ],
+    ['tfPartialPayment on XRP to XRP', { Flags: 0x00020000 }, 'TEMPLATE_XRP_PARTIAL_PAYMENT'],
+    ['tfPartialPayment as a flag map', { Flags: { tfPartialPayment: true } }, 'TEMPLATE_XRP_PARTIAL_PAYMENT'],
+    ['SendMax on XRP to XRP', { SendMax: '30000000' }, 'TEMPLATE_XRP_SENDMAX'],
+  ])('refuses %s', (_what, change, code) => {
+    expect(refusalOf(() => prepare({ ...paymentTemplate, ...change }, baseFacts)).code).toBe(code);
+  });
+
+  it('accepts a memo of 1 KB less its headers, and a token payment with SendMax', () => {
+    expect(() => prepare({ ...paymentTemplate, Memos: memo(1000) }, baseFacts)).not.toThrow();
+    const token = { currency: 'USD', issuer: destination, value: '10' };
+    expect(() =>
+      prepare({ ...paymentTemplate, Amount: token, SendMax: '30000000', Flags: 0x00020000 }, baseFacts),
+    ).not.toThrow();
   });
 });

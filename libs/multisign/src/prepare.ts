@@ -1,5 +1,6 @@
 import { decode, encode } from 'ripple-binary-codec';
 import { convertTxFlagsToNumber, validate } from 'xrpl';
+import { localChecks } from './local-checks';
 import { MultisignError, type PrepareErrorCode } from './multisign.errors';
 import type { FeeBasis, PreparedTransaction, PrepareFacts, TransactionTemplate } from './multisign.types';
 import { isClassicAddress, layoutOf, rememberPreparedBytes, unsignedFields } from './xrpl-binary';
@@ -228,6 +229,8 @@ export function prepare(template: TransactionTemplate, facts: PrepareFacts): Pre
       field: 'AccountTxnID',
     });
   }
+
+  localChecks(tx);
 
   try {
     validate(tx);

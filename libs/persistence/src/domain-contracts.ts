@@ -9,6 +9,7 @@ export {
   DatabaseHealth,
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
+  PolicyRepository,
   ProposalRepository,
   SessionRepository,
   UnitOfWork,

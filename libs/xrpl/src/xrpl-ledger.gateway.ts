@@ -10,6 +10,8 @@ import {
 } from '@app/domain';
 
 const LSF_DISABLE_MASTER = 0x00100000;
+const LSF_REQUIRE_DEST_TAG = 0x00020000;
+const LSF_DISALLOW_XRP = 0x00080000;
 
 /** One page of `account_tx` (API v2). */
 interface AccountTxPage {
@@ -88,7 +90,12 @@ export class XrplLedgerGateway implements LedgerPort {
         network_id?: number;
         load_factor?: number;
         complete_ledgers?: string;
-        validated_ledger?: { base_fee_xrp?: number; seq?: number };
+        validated_ledger?: {
+          base_fee_xrp?: number;
+          seq?: number;
+          reserve_base_xrp?: number;
+          reserve_inc_xrp?: number;
+        };
       };
     }>({ command: 'server_info' });
     const info = result.info;
@@ -99,6 +106,8 @@ export class XrplLedgerGateway implements LedgerPort {
       loadFactor: info.load_factor ?? 1,
       validatedLedgerIndex: info.validated_ledger?.seq ?? 0,
       completeLedgers: info.complete_ledgers ?? '',
+      reserveBaseDrops: Math.round((info.validated_ledger?.reserve_base_xrp ?? 1) * 1_000_000),
+      reserveIncDrops: Math.round((info.validated_ledger?.reserve_inc_xrp ?? 0.2) * 1_000_000),
     };
   }
 
@@ -121,6 +130,7 @@ export class XrplLedgerGateway implements LedgerPort {
           Flags: number;
           RegularKey?: string;
           TicketCount?: number;
+          OwnerCount?: number;
         };
         signer_lists?: {
           SignerQuorum: number;
@@ -138,6 +148,9 @@ export class XrplLedgerGateway implements LedgerPort {
         masterDisabled: (result.account_data.Flags & LSF_DISABLE_MASTER) !== 0,
         regularKey: result.account_data.RegularKey ?? null,
         ticketCount: result.account_data.TicketCount ?? 0,
+        ownerCount: result.account_data.OwnerCount ?? 0,
+        requireDestTag: (result.account_data.Flags & LSF_REQUIRE_DEST_TAG) !== 0,
+        disallowXRP: (result.account_data.Flags & LSF_DISALLOW_XRP) !== 0,
         signerList: list
           ? {
               quorum: list.SignerQuorum,
@@ -159,6 +172,9 @@ export class XrplLedgerGateway implements LedgerPort {
           masterDisabled: false,
           regularKey: null,
           ticketCount: 0,
+          ownerCount: 0,
+          requireDestTag: false,
+          disallowXRP: false,
           signerList: null,
         };
       }

@@ -35,7 +35,7 @@ export class ApiKeyGuard implements CanActivate {
     if (RANK[key.role] < RANK[required]) {
       throw new ApiException('FORBIDDEN', `This needs the ${required} role; the key has ${key.role}.`);
     }
-    request.apiKey = { id: key.id, name: key.name, role: key.role };
+    request.apiKey = { id: key.id, name: key.name, role: key.role, accountIds: key.accountIds };
     return true;
   }
 

@@ -9,6 +9,12 @@ export class ApiKeyResponse {
   name!: string;
   @ApiProperty({ enum: API_KEY_ROLES, enumName: 'ApiKeyRole', description: 'admin > proposer > viewer' })
   role!: ApiKeyRole;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'A proposer key limited to these accounts; null: every account.',
+  })
+  accountIds!: string[] | null;
   @ApiProperty({ description: 'The start of the key, safe to show.', example: 'msc_k3x9q2ab_' })
   prefix!: string;
   @ApiProperty(DATE_TIME)

@@ -6,7 +6,20 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import {
   API_KEY_ROLES,
   ApiKeyQueries,
@@ -54,6 +67,16 @@ export class CreateApiKeyDto {
   @Min(1)
   @Max(MAX_API_KEY_DAYS)
   expiresInDays?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Accounts the key may create, cancel and renew proposals for; absent: every account.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  accountIds?: string[];
 }
 
 function present(key: ApiKeyRecord) {
@@ -61,6 +84,7 @@ function present(key: ApiKeyRecord) {
     id: key.id,
     name: key.name,
     role: key.role,
+    accountIds: key.accountIds,
     prefix: `msc_${key.keyPrefix}_`,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
@@ -99,6 +123,7 @@ export class ApiKeysController {
         role: body.role,
         ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
         ...(body.expiresInDays !== undefined ? { expiresInDays: body.expiresInDays } : {}),
+        accountIds: body.accountIds ?? null,
       },
       actorOf(caller, req.id),
     );

@@ -14,4 +14,6 @@ export interface AuthenticatedKey {
   id: string;
   name: string;
   role: ApiKeyRole;
+  /** The accounts the key may act on (null: every account). */
+  accountIds: string[] | null;
 }

@@ -71,6 +71,11 @@ export class ProposalSignerResponse implements SignerView {
   refusalReason!: string | null;
   @ApiProperty({ ...DATE_TIME, nullable: true })
   resolvedAt!: Date | null;
+  @ApiProperty({
+    description: 'Reminder pushes sent (each a new payload for the same transaction); this shows the latest.',
+    example: 0,
+  })
+  reminders!: number;
 }
 
 export class SubmissionResponse {
@@ -124,6 +129,27 @@ export class MultisigningResponse {
   signingData!: SigningDataResponse[];
 }
 
+export class TimeLockResponse {
+  @ApiProperty({
+    description: 'Delay between quorum and submission required by the policy (0: none).',
+    example: 0,
+  })
+  seconds!: number;
+  @ApiProperty({
+    ...DATE_TIME,
+    nullable: true,
+    description: 'When a time-locked proposal will be submitted.',
+  })
+  releasesAt!: Date | null;
+}
+
+export class ReplacesResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: ['renewal', 'invalidation'] })
+  kind!: 'renewal' | 'invalidation';
+}
+
 export class ProposalResponse implements ProposalView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -169,6 +195,29 @@ export class ProposalResponse implements ProposalView {
   deadline!: Date;
   @ApiProperty({ type: String, nullable: true, description: 'Shown to the signers in Xaman.' })
   instruction!: string | null;
+  @ApiProperty({
+    description: 'What signers read first in Xaman, generated from the prepared transaction.',
+    example: 'Payment of 1 XRP to rN7n7otQDd6FczFgLdSqtcsAUxDkw6fzRH, fee 0.000036 XRP',
+  })
+  summary!: string;
+  @ApiProperty({ description: 'The account policy version the proposal was created under.', example: 1 })
+  policyVersion!: number;
+  @ApiProperty({
+    description: 'XRP the transaction can send out, in drops (policy limits count it).',
+    example: '1000000',
+  })
+  xrpOutDrops!: string;
+  @ApiProperty({ type: () => TimeLockResponse })
+  timeLock!: TimeLockResponse;
+  @ApiProperty({ type: () => ReplacesResponse, nullable: true })
+  replaces!: ReplacesResponse | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The proposal that replaced it.',
+  })
+  replacedBy!: string | null;
   @ApiProperty({ type: () => QuorumResponse })
   quorum!: QuorumResponse;
   @ApiProperty({
@@ -217,11 +266,26 @@ export class WithdrawalResponse implements WithdrawalReport {
   reason!: WithdrawalReport['reason'];
 }
 
+export class SignedTransactionNoticeResponse {
+  @ApiProperty({ description: 'Hash of the fully signed transaction that exists.' })
+  hash!: string;
+  @ApiProperty({ description: 'It stays valid until this validated ledger passes (or its number is used).' })
+  validUntilLedger!: number;
+  @ApiProperty()
+  note!: string;
+}
+
 export class CancelProposalResponse {
   @ApiProperty({ type: () => ProposalResponse })
   proposal!: ProposalResponse;
   @ApiProperty({ type: () => [WithdrawalResponse] })
   payloads!: WithdrawalResponse[];
+  @ApiProperty({
+    type: () => SignedTransactionNoticeResponse,
+    nullable: true,
+    description: 'Set when a fully signed blob exists (a proposal cancelled during its time lock).',
+  })
+  signedTransaction!: SignedTransactionNoticeResponse | null;
 }
 
 export class UploadSignatureResponse {
@@ -232,4 +296,14 @@ export class UploadSignatureResponse {
   signer!: string;
   @ApiProperty({ type: () => ProposalResponse })
   proposal!: ProposalResponse;
+}
+
+export class ReplacementResponse {
+  @ApiProperty({ type: () => ProposalResponse, description: 'The new proposal.' })
+  proposal!: ProposalResponse;
+  @ApiProperty({
+    type: () => ProposalResponse,
+    description: 'The proposal it replaces or whose number it consumes.',
+  })
+  previous!: ProposalResponse;
 }

@@ -1,4 +1,10 @@
-import { multisigningDataOf, ProposalState, ProposalWithDetails, SignatureRequestRecord } from '@app/domain';
+import {
+  multisigningDataOf,
+  ProposalState,
+  ProposalWithDetails,
+  SignatureRequestRecord,
+  signerSummary,
+} from '@app/domain';
 
 /** What `GET /v1/proposals/:id` answers: the prepared transaction, progress by weight, each signer. */
 export interface ProposalView {
@@ -13,6 +19,17 @@ export interface ProposalView {
   lastLedgerSequence: number;
   deadline: Date;
   instruction: string | null;
+  /** What signers read first in Xaman, generated from the prepared transaction. */
+  summary: string;
+  /** The account policy version it was created under (0: the built-in default). */
+  policyVersion: number;
+  /** XRP (drops) it sends out, as policies and balances count it. */
+  xrpOutDrops: string;
+  /** The delay between quorum and submission, and when a time-locked proposal is released. */
+  timeLock: { seconds: number; releasesAt: Date | null };
+  /** The proposal it replaces (renewal, invalidation on ledger) and the one that replaced it. */
+  replaces: { id: string; kind: 'renewal' | 'invalidation' } | null;
+  replacedBy: string | null;
   quorum: { required: number; collectedWeight: number; reached: boolean; maxSignatures: number };
   signers: {
     address: string;
@@ -26,6 +43,8 @@ export interface ProposalView {
     refusalCode: string | null;
     refusalReason: string | null;
     resolvedAt: Date | null;
+    /** Reminder pushes sent (each a new payload for the same transaction); this shows the latest. */
+    reminders: number;
   }[];
   /** For a signer outside Xaman: what to sign (POST /v1/proposals/:id/signatures takes the signed blob). */
   multisigning: ReturnType<typeof multisigningDataOf>;
@@ -66,6 +85,15 @@ export function proposalView({ proposal, requests, signatures }: ProposalWithDet
     lastLedgerSequence: proposal.lastLedgerSequence,
     deadline: proposal.deadline,
     instruction: proposal.instruction,
+    summary: signerSummary(proposal.preparedTx),
+    policyVersion: proposal.policyVersion,
+    xrpOutDrops: String(proposal.xrpOutDrops),
+    timeLock: { seconds: proposal.timeLockSeconds, releasesAt: proposal.releasesAt },
+    replaces:
+      proposal.replacesId && proposal.replacesKind
+        ? { id: proposal.replacesId, kind: proposal.replacesKind }
+        : null,
+    replacedBy: proposal.replacedById,
     quorum: {
       required: snapshot.quorum,
       collectedWeight,
@@ -86,6 +114,7 @@ export function proposalView({ proposal, requests, signatures }: ProposalWithDet
         refusalCode: request?.refusalCode ?? null,
         refusalReason: request?.refusalDetail ?? null,
         resolvedAt: request?.resolvedAt ?? null,
+        reminders: request ? request.attempt - 1 : 0,
       };
     }),
     multisigning: multisigningDataOf(proposal),

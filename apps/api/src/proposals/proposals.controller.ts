@@ -31,10 +31,12 @@ import {
   ProposalQueries,
   ProposalState,
   UploadSignature,
+  InvalidateOnLedger,
+  RenewProposal,
 } from '@app/domain';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
-import { actorOf } from '../common/actor';
+import { actorOf, scopeOf } from '../common/actor';
 import { ApiException } from '../common/api-error.filter';
 import { UuidParam } from '../common/params';
 import { ProposalCreationLimit } from '../common/rate-limit';
@@ -47,6 +49,7 @@ import {
   CancelProposalResponse,
   ProposalPageResponse,
   ProposalResponse,
+  ReplacementResponse,
   UploadSignatureResponse,
 } from './proposal.responses';
 
@@ -89,6 +92,20 @@ export class CreateProposalDto {
   @IsString()
   @Length(1, 280)
   instruction?: string;
+}
+
+/** `POST /v1/proposals/:id/renew` and `…/invalidate-on-ledger`: the new proposal's signing window. */
+export class ReplaceProposalDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 43_200,
+    description: 'default: the predecessor window (renew), the default window (invalidate)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43_200)
+  expiresInMinutes?: number;
 }
 
 export class ListProposalsQuery {
@@ -157,10 +174,37 @@ export class UploadSignatureDto {
   blob!: string;
 }
 
+/** What the treasury controls refuse at creation, before anything is stored or sent. */
+const CREATION_CONTROLS = [
+  'TYPE_NEEDS_ADMIN',
+  'ACCOUNT_NOT_IN_KEY_SCOPE',
+  'POLICY_TYPE_NOT_ALLOWED',
+  'POLICY_ACCOUNTSET_FLAGS_NOT_ALLOWED',
+  'POLICY_TICKET_COUNT_OVER_LIMIT',
+  'POLICY_DESTINATION_NOT_ALLOWED',
+  'POLICY_AMOUNT_OVER_LIMIT',
+  'POLICY_WINDOW_LIMIT_EXCEEDED',
+  'POLICY_FEE_OVER_LIMIT',
+  'POLICY_WINDOW_TOO_LONG',
+  'PREFLIGHT_DESTINATION_UNFUNDED',
+  'PREFLIGHT_DESTINATION_NEEDS_TAG',
+  'PREFLIGHT_DESTINATION_DISALLOWS_XRP',
+  'PREFLIGHT_INSUFFICIENT_BALANCE',
+] as const;
+
 /** Blob rules an upload can break (the codes of @app/multisign's verifySignerBlob). */
 const UPLOAD_REFUSALS = BLOB_REFUSAL_CODES;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function replaceCommand(id: string, body: ReplaceProposalDto, key: AuthenticatedKey, requestId?: string) {
+  return {
+    proposalId: id,
+    ...(body.expiresInMinutes !== undefined ? { expiresInMinutes: body.expiresInMinutes } : {}),
+    actor: actorOf(key, requestId),
+    scope: scopeOf(key),
+  };
+}
 
 @ApiTags('proposals')
 @Controller('v1/proposals')
@@ -170,6 +214,8 @@ export class ProposalsController {
     private readonly closing: CloseProposal,
     private readonly queries: ProposalQueries,
     private readonly uploads: UploadSignature,
+    private readonly renewing: RenewProposal,
+    private readonly invalidating: InvalidateOnLedger,
   ) {}
 
   /**
@@ -199,6 +245,7 @@ export class ProposalsController {
       'SEQUENCE_NOT_CURRENT',
       'TICKET_NOT_OWNED',
       ...PREPARE_ERROR_CODES,
+      ...CREATION_CONTROLS,
       'XRPL_UNAVAILABLE',
     ],
   })
@@ -234,6 +281,7 @@ export class ProposalsController {
       ...body,
       idempotencyKey: idempotencyKey ?? null,
       actor: actorOf(key, req.id),
+      scope: scopeOf(key),
     });
     res.status(replayed ? 200 : 201);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -346,8 +394,83 @@ export class ProposalsController {
     @CurrentKey() key: AuthenticatedKey,
     @Req() req: { id?: string },
   ) {
-    const { payloads } = await this.closing.cancel(id, actorOf(key, req.id));
-    return { proposal: proposalView(await this.queries.get(id)), payloads };
+    const { payloads, signedTransaction } = await this.closing.cancel(id, actorOf(key, req.id), scopeOf(key));
+    return { proposal: proposalView(await this.queries.get(id)), payloads, signedTransaction };
+  }
+
+  /**
+   * Renews a collecting proposal whose Fee or window went stale: a successor with a fresh Fee,
+   * LastLedgerSequence and deadline on the same Sequence/Ticket; the old payloads are withdrawn and
+   * every signer is asked again (old signatures never count: they signed other bytes).
+   */
+  @Post(':id/renew')
+  @HttpCode(201)
+  @RequireRole('proposer')
+  @ApiRoute({
+    summary: 'Renew a collecting proposal (fresh Fee, LastLedgerSequence, deadline; same number)',
+    description:
+      'The old proposal ends `superseded` (`replacedBy`), its payloads are withdrawn and every signer is asked ' +
+      'again; old signatures never count (they signed other bytes).',
+    role: 'proposer',
+    errors: [
+      ...BODY_ERRORS,
+      'PROPOSAL_NOT_FOUND',
+      'PROPOSAL_NOT_RENEWABLE',
+      'INVALID_EXPIRY',
+      'SIGNER_LIST_CHANGED',
+      ...CREATION_CONTROLS,
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiCreatedResponse({ type: ReplacementResponse })
+  async renew(
+    @UuidParam('id') id: string,
+    @Body() body: ReplaceProposalDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    return this.replacement(await this.renewing.execute(replaceCommand(id, body, key, req.id)));
+  }
+
+  /**
+   * For certainty after a cancel: proposes a no-op AccountSet on the closed proposal's
+   * Sequence/Ticket, through the normal multisign flow. Once it applies, nothing signed for that
+   * number can apply.
+   */
+  @Post(':id/invalidate-on-ledger')
+  @HttpCode(201)
+  @RequireRole('proposer')
+  @ApiRoute({
+    summary: "Consume a closed proposal's Sequence/Ticket with a no-op AccountSet proposal",
+    description:
+      'Through the normal multisign flow; once it applies, nothing signed for that number can apply.',
+    role: 'proposer',
+    errors: [
+      ...BODY_ERRORS,
+      'PROPOSAL_NOT_FOUND',
+      'PROPOSAL_STILL_OPEN',
+      'INVALID_EXPIRY',
+      'SIGNER_LIST_CHANGED',
+      ...CREATION_CONTROLS,
+      'XRPL_UNAVAILABLE',
+    ],
+  })
+  @ApiCreatedResponse({ type: ReplacementResponse })
+  async invalidateOnLedger(
+    @UuidParam('id') id: string,
+    @Body() body: ReplaceProposalDto,
+    @CurrentKey() key: AuthenticatedKey,
+    @Req() req: { id?: string },
+  ) {
+    return this.replacement(await this.invalidating.execute(replaceCommand(id, body, key, req.id)));
+  }
+
+  /** The new proposal and the one it replaces. */
+  private async replacement({ proposalId, previousId }: { proposalId: string; previousId: string }) {
+    return {
+      proposal: proposalView(await this.queries.get(proposalId)),
+      previous: proposalView(await this.queries.get(previousId)),
+    };
   }
 
   /**

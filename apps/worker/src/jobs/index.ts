@@ -8,6 +8,8 @@ import { PollPayloadsJob } from './poll-payloads.job';
 import { PruneWebhookReceiptsJob } from './prune-webhook-receipts.job';
 import { RecoverCombinesJob } from './recover-combines.job';
 import { VerifyUserTokensJob } from './verify-user-tokens.job';
+import { ReleaseTimeLocksJob } from './release-time-locks.job';
+import { SendRemindersJob } from './send-reminders.job';
 import { WithdrawPayloadsJob } from './withdraw-payloads.job';
 
 /** The worker's jobs: the one list. Each file is one job `{ name, intervalMs, run }`. */
@@ -23,4 +25,6 @@ export const WORKER_JOBS = [
   DeliverWebhooksJob,
   VerifyUserTokensJob,
   PollEnrolmentsJob,
+  ReleaseTimeLocksJob,
+  SendRemindersJob,
 ] as const;

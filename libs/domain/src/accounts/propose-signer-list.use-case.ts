@@ -37,6 +37,8 @@ export class ProposeSignerList {
           : `Change the SignerList to ${change.quorum}-of-${change.signers.length}`),
       idempotencyKey: null,
       actor,
+      // The dedicated endpoint is the sanctioned path for a SignerListSet (admin only).
+      scope: { role: 'admin', accountIds: null },
     });
     return { proposalId };
   }

@@ -53,7 +53,11 @@ describe('API keys', () => {
     const expiresAt = new Date(d.clock.now().getTime() + 3_600_000);
     const { record, key } = await d.issuingKey.execute({ name: 'ci', role: 'viewer', expiresAt }, admin);
     expect(record.expiresAt).toEqual(expiresAt);
-    expect(d.audit.of(record.id)[0]!.details).toEqual({ role: 'viewer', expiresAt: expiresAt.toISOString() });
+    expect(d.audit.of(record.id)[0]!.details).toEqual({
+      role: 'viewer',
+      expiresAt: expiresAt.toISOString(),
+      accountIds: null,
+    });
     d.clock.advance(3_600_000 - 1);
     expect((await d.authenticating.execute(key)).outcome).toBe('authenticated');
     const usedAt = d.clock.now();

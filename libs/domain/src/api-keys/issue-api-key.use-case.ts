@@ -17,6 +17,8 @@ export interface IssueApiKeyCommand {
   expiresAt?: Date;
   /** Or: this many whole days from now (1 to MAX_API_KEY_DAYS). At most one of the two. */
   expiresInDays?: number;
+  /** A proposer key limited to these accounts (null or absent: every account). */
+  accountIds?: string[] | null;
 }
 
 const invalid = (field: string, problem: string) =>
@@ -42,12 +44,17 @@ export class IssueApiKey {
       secretHash: hashApiKey(key),
       createdBy: actor.id,
       expiresAt,
+      accountIds: input.accountIds ? [...new Set(input.accountIds)].sort() : null,
     });
     await this.audit.append(actor, {
       action: 'api_key.created',
       entityType: 'api_key',
       entityId: record.id,
-      details: { role: input.role, expiresAt: expiresAt?.toISOString() ?? null },
+      details: {
+        role: input.role,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        accountIds: record.accountIds,
+      },
     });
     return { record, key };
   }

@@ -7,6 +7,7 @@ export interface NewApiKey {
   secretHash: string;
   createdBy: string | null;
   expiresAt: Date | null;
+  accountIds?: string[] | null;
 }
 
 /** API keys, stored as SHA-256 hashes of their secrets. */

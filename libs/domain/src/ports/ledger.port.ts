@@ -15,6 +15,12 @@ export interface AccountFacts {
   masterDisabled: boolean;
   regularKey: string | null;
   ticketCount: number;
+  /** Objects the account owns: each one raises its reserve. */
+  ownerCount: number;
+  /** lsfRequireDestTag: payments to it need a DestinationTag. */
+  requireDestTag: boolean;
+  /** lsfDisallowXRP: it asks not to be sent XRP. */
+  disallowXRP: boolean;
   signerList: SignerListFacts | null;
 }
 
@@ -24,6 +30,9 @@ export interface NetworkFacts {
   loadFactor: number;
   validatedLedgerIndex: number;
   completeLedgers: string;
+  /** The account reserve and the reserve per owned object, in drops. */
+  reserveBaseDrops: number;
+  reserveIncDrops: number;
 }
 
 export interface SubmitOutcome {

@@ -20,6 +20,11 @@ export type NewProposal = Pick<
   | 'createdBy'
   | 'idempotencyKey'
   | 'requestFingerprint'
+  | 'xrpOutDrops'
+  | 'policyVersion'
+  | 'timeLockSeconds'
+  | 'replacesId'
+  | 'replacesKind'
 >;
 /** A request to create; `id` and `customIdentifier` are chosen by the domain. */
 export type NewSignatureRequest = Pick<
@@ -138,4 +143,28 @@ export abstract class ProposalRepository {
   ): Promise<ProposalRecord[]>;
   /** Collecting proposals whose stored signatures already reach the quorum (a combine was missed). */
   abstract awaitingCombine(limit: number): Promise<string[]>;
+
+  // ---- treasury controls
+  /**
+   * What the account's proposals in `states` created at or after `since` (null: ever) send out:
+   * the sum of their XRP amounts and of their fees, in drops. Policy windows and balances count it.
+   */
+  abstract outflow(
+    accountId: string,
+    states: readonly ProposalState[],
+    since: Date | null,
+  ): Promise<{ amountDrops: bigint; feeDrops: bigint }>;
+  /** `time_locked` proposals whose lock ended at `now`, earliest first. */
+  abstract dueForRelease(now: Date, limit: number): Promise<ProposalRecord[]>;
+  /**
+   * Latest attempts still waiting for a signer (`created`, not opened) of collecting proposals, made
+   * before `before`, with fewer than `maxAttempt` attempts.
+   */
+  abstract dueForReminder(before: Date, maxAttempt: number, limit: number): Promise<SignatureRequestRecord[]>;
+  /** A new attempt for the same signer and proposal (queued, leased to the caller until `leaseUntil`). */
+  abstract addRequestAttempt(
+    previous: Pick<SignatureRequestRecord, 'proposalId' | 'signerId' | 'signerAddress' | 'attempt'>,
+    request: Pick<SignatureRequestRecord, 'id' | 'customIdentifier'>,
+    leaseUntil: Date,
+  ): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 import { AccountRepository } from './account.repository';
 import { AuditRepository } from './audit.repository';
+import { PolicyRepository } from './policy.repository';
 import { ProposalRepository } from './proposal.repository';
 import { WebhookOutbox } from './webhook.repository';
 
@@ -10,6 +11,7 @@ export interface TransactionalRepositories {
   audit: AuditRepository;
   /** Outbound webhook events, stored with the change they report. */
   outbox: WebhookOutbox;
+  policies: PolicyRepository;
 }
 
 /**

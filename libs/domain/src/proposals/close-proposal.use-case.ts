@@ -1,5 +1,8 @@
 import { isQuorumUnreachable } from '@app/multisign';
 import { DomainError } from '../errors/domain.error';
+import { AccessScope, UNSCOPED_PROPOSER } from '../policies/access-scope';
+import { proposalInScope } from '../policies/proposal-in-scope';
+import { ProposalRecord } from '../records';
 import { LedgerPort } from '../ports/ledger.port';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { Actor, WORKER_ACTOR } from '../shared/actor';
@@ -9,6 +12,25 @@ import { isRefusingRequestState } from '../state/proposal-state';
 import { StateChanges } from '../state/state-changes';
 import { numberOf, signerListOf } from './prepared';
 import { WithdrawalReport, WithdrawPayloads } from './withdraw-payloads.use-case';
+
+/** What a cancel leaves valid on the ledger: a fully signed blob (cancelled during its time lock). */
+export interface SignedTransactionNotice {
+  hash: string;
+  validUntilLedger: number;
+  note: string;
+}
+
+export function signedTransactionNotice(proposal: ProposalRecord): SignedTransactionNotice | null {
+  if (!proposal.combinedBlob || !proposal.combinedHash) return null;
+  return {
+    hash: proposal.combinedHash,
+    validUntilLedger: proposal.lastLedgerSequence,
+    note:
+      `A fully signed transaction exists. It stays valid until validated ledger ${proposal.lastLedgerSequence} ` +
+      `passes or its ${numberOf(proposal)} is used. The service will not submit it; to be certain, ` +
+      `POST /v1/proposals/${proposal.id}/invalidate-on-ledger consumes the number with a no-op AccountSet.`,
+  };
+}
 
 /**
  * Ends a proposal before it is combined: cancelled by an operator, expired at its deadline,
@@ -25,9 +47,12 @@ export class CloseProposal {
     private readonly log: DomainLogger,
   ) {}
 
-  async cancel(proposalId: string, actor: Actor): Promise<{ payloads: WithdrawalReport[] }> {
-    const proposal = await this.proposals.find(proposalId);
-    if (!proposal) throw new DomainError('PROPOSAL_NOT_FOUND', `No proposal ${proposalId}.`, { proposalId });
+  async cancel(
+    proposalId: string,
+    actor: Actor,
+    scope: AccessScope = UNSCOPED_PROPOSER,
+  ): Promise<{ payloads: WithdrawalReport[]; signedTransaction: SignedTransactionNotice | null }> {
+    await proposalInScope(this.proposals, proposalId, scope);
     if (
       !(await this.changes.proposal(proposalId, 'cancelled', actor, {
         patch: { finalReason: 'Cancelled by an operator' },
@@ -47,7 +72,8 @@ export class CloseProposal {
       proposalId,
       notCancellable: payloads.filter((p) => !p.cancelled).length,
     });
-    return { payloads };
+    const cancelled = (await this.proposals.find(proposalId))!;
+    return { payloads, signedTransaction: signedTransactionNotice(cancelled) };
   }
 
   /**

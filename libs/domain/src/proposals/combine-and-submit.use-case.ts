@@ -1,6 +1,11 @@
 import { combine, quorumProgress, selectSignatures } from '@app/multisign';
 import { keyStillAuthorised, SignerKeys } from './signer-keys';
 import { LedgerPort } from '../ports/ledger.port';
+import { PolicyRepository } from '../ports/policy.repository';
+import { DomainError, isDomainError } from '../errors/domain.error';
+import { evaluatePolicy, timeLockFor } from '../policies/evaluate-policy';
+import { PolicyRecord } from '../policies/policy';
+import { PROPOSAL_TRANSITIONS } from '../state/proposal-state';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
@@ -12,6 +17,18 @@ import { submitVerdict } from '../proposal-rules';
 import { CloseProposal } from './close-proposal.use-case';
 import { preparedOf, sameSignerList, signerListOf, toVerified } from './prepared';
 import { WithdrawPayloads } from './withdraw-payloads.use-case';
+
+/** The per-transaction rules of a newer policy, applied to an already prepared transaction. */
+function tightenedRefusal(tx: Record<string, unknown>, policy: PolicyRecord): DomainError | null {
+  try {
+    // Who proposed it was checked at creation; windows counted it then (it would count itself now).
+    evaluatePolicy({ tx, role: 'admin', policy, expiresInMinutes: 0, windowUsage: new Map() });
+    return null;
+  } catch (error) {
+    if (isDomainError(error)) return error;
+    throw error;
+  }
+}
 
 export type SubmissionOutcome = 'submitted' | 'failed' | 'sequence_consumed' | 'not_owner';
 
@@ -33,6 +50,7 @@ export class CombineAndSubmit {
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
+    private readonly policies: PolicyRepository,
   ) {}
 
   /** Claims the quorum if the stored signatures reach it, then combines and submits. */
@@ -113,16 +131,80 @@ export class CombineAndSubmit {
     if (!stored) return;
     this.log.info('quorum reached; combined', { proposalId, hash: combined.hash, signatures: chosen.length });
     await this.withdrawal.forProposal(proposalId, actor);
-    await this.submitFirst(proposalId, actor);
+    await this.lockOrSubmit(proposalId, actor);
   }
 
-  /** Claims `quorum_reached -> submitted` (exactly one owner) and submits the stored blob. */
-  async submitFirst(proposalId: string, actor: Actor): Promise<SubmissionOutcome> {
+  /**
+   * The last gate before the combined blob leaves: a policy set after the proposal was made must
+   * still allow it (its per-transaction rules: type, destination, amount, fee), else the proposal is
+   * `invalidated` and never submitted. Then it waits in `time_locked` when a delay applies: the longer
+   * of the lock decided at creation and the one the current policy asks now. A tightened policy so
+   * reaches proposals in flight; a loosened one neither re-admits nor releases them early.
+   */
+  async lockOrSubmit(proposalId: string, actor: Actor): Promise<void> {
     const proposal = await this.proposals.find(proposalId);
-    if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return 'not_owner';
+    if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
+    const current = await this.policies.current(proposal.accountId);
+    if (current && current.version > proposal.policyVersion) {
+      const refusal = tightenedRefusal(proposal.preparedTx, current);
+      if (refusal) {
+        await this.closing.invalidate(
+          proposalId,
+          `${refusal.code}: policy version ${current.version}, set after this proposal, no longer allows it (${refusal.message})`,
+          actor,
+        );
+        return;
+      }
+    }
+    const lockSeconds = Math.max(
+      proposal.timeLockSeconds,
+      current ? timeLockFor(current.rules, BigInt(proposal.xrpOutDrops)) : 0,
+    );
+    if (lockSeconds <= 0) {
+      await this.submitFirst(proposalId, actor);
+      return;
+    }
+    const releasesAt = new Date(this.clock.now().getTime() + lockSeconds * 1000);
+    if (
+      await this.changes.proposal(proposalId, 'timeLocked', actor, {
+        patch: { releasesAt, timeLockSeconds: lockSeconds },
+        details: { releasesAt: releasesAt.toISOString(), lockSeconds },
+      })
+    ) {
+      this.log.info('quorum reached; time-locked until release', {
+        proposalId,
+        releasesAt: releasesAt.toISOString(),
+      });
+    }
+  }
+
+  /** Worker: submits time-locked proposals whose lock ended (each by exactly one owner). */
+  async releaseDue(limit = 100): Promise<number> {
+    let released = 0;
+    for (const proposal of await this.proposals.dueForRelease(this.clock.now(), limit)) {
+      if ((await this.submitFirst(proposal.id, WORKER_ACTOR, 'lockReleased')) !== 'not_owner') released++;
+    }
+    return released;
+  }
+
+  /**
+   * Claims `quorum_reached -> submitted` (or, when a time lock ended, `time_locked -> submitted`):
+   * exactly one owner, who submits the stored blob.
+   */
+  async submitFirst(
+    proposalId: string,
+    actor: Actor,
+    transition: 'submissionClaimed' | 'lockReleased' = 'submissionClaimed',
+  ): Promise<SubmissionOutcome> {
+    const proposal = await this.proposals.find(proposalId);
+    const from = PROPOSAL_TRANSITIONS[transition].from as readonly string[];
+    if (!proposal || !from.includes(proposal.state) || !proposal.combinedBlob) return 'not_owner';
+    if (transition === 'lockReleased' && (!proposal.releasesAt || proposal.releasesAt > this.clock.now())) {
+      return 'not_owner';
+    }
     const validated = await this.ledger.validatedLedgerIndex().catch(() => null);
     const now = this.clock.now();
-    const claimed = await this.changes.proposal(proposalId, 'submissionClaimed', actor, {
+    const claimed = await this.changes.proposal(proposalId, transition, actor, {
       patch: {
         submitAttempts: 1,
         submittedAt: now,
@@ -185,7 +267,7 @@ export class CombineAndSubmit {
     const staleBefore = new Date(now.getTime() - this.settings.combineLeaseMs);
     for (const proposal of await this.proposals.inStates(['quorum_reached'], limit)) {
       if (proposal.combinedBlob) {
-        await this.submitFirst(proposal.id, WORKER_ACTOR);
+        await this.lockOrSubmit(proposal.id, WORKER_ACTOR);
       } else if (await this.proposals.reclaimCombine(proposal.id, staleBefore, now)) {
         await this.combineClaimed(proposal.id, WORKER_ACTOR);
       }

@@ -249,8 +249,8 @@ describe('CreateProposal', () => {
 
     it('refuses IDEMPOTENCY_KEY_REUSED for the same key with another body', async () => {
       await withTreasury({ tickets: [1, 2] });
-      await create(payment('1'), { idempotencyKey: 'pay-42' });
-      await expect(create(payment('2'), { idempotencyKey: 'pay-42' })).rejects.toMatchObject({
+      await create(payment('1000001'), { idempotencyKey: 'pay-42' });
+      await expect(create(payment('1000002'), { idempotencyKey: 'pay-42' })).rejects.toMatchObject({
         code: 'IDEMPOTENCY_KEY_REUSED',
       });
     });

@@ -6,7 +6,14 @@ import { DomainError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
 import { LedgerPort } from '../ports/ledger.port';
 import { ProposalRepository } from '../ports/proposal.repository';
-import { UnitOfWork } from '../ports/unit-of-work';
+import { TransactionalRepositories, UnitOfWork } from '../ports/unit-of-work';
+import { AccessScope, assertAccountInScope, UNSCOPED_PROPOSER } from '../policies/access-scope';
+import { evaluatePolicy, timeLockFor } from '../policies/evaluate-policy';
+import { xrpOutflowOf } from '../policies/outflow';
+import { defaultPolicy } from '../policies/policy';
+import { preflight } from '../policies/preflight';
+import { AccountFacts } from '../ports/ledger.port';
+import { OPEN_PROPOSAL_STATES } from '../state/proposal-state';
 import { lastLedgerSequenceFor, maxSignaturesForQuorum, payloadIdentifier } from '../proposal-rules';
 import { AccountRecord, ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
@@ -24,7 +31,19 @@ export interface CreateProposalCommand {
   instruction?: string | null;
   idempotencyKey: string | null;
   actor: Actor;
+  /** The caller's role and account scope (default: an unscoped proposer). */
+  scope?: AccessScope;
+  /** A renewal or an on-ledger invalidation: which proposal it replaces, and work done in the same transaction. */
+  replaces?: {
+    id: string;
+    kind: 'renewal' | 'invalidation';
+    /** Under the allocation lock, before the number is taken (the renewal closes its predecessor here). */
+    beforeAllocation?: (tx: TransactionalRepositories) => Promise<void>;
+    afterInsert?: (tx: TransactionalRepositories, proposal: ProposalRecord) => Promise<void>;
+  };
 }
+
+const CLASSIC_ADDRESS = /^r[1-9A-HJ-NP-Za-km-z]{24,34}$/;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -75,6 +94,7 @@ export class CreateProposal {
         accountId: command.accountId,
       });
     }
+    assertAccountInScope(command.scope ?? UNSCOPED_PROPOSER, account.id);
     const expiresInMinutes = command.expiresInMinutes ?? this.settings.defaultExpireMinutes;
     if (
       !Number.isInteger(expiresInMinutes) ||
@@ -125,11 +145,15 @@ export class CreateProposal {
     requestFingerprint: string,
   ): Promise<ProposalRecord | null> {
     // The SignerList must still be the one registered: a proposal is never prepared on stale facts.
-    const [facts, network, tickets, signers] = await Promise.all([
+    const destinationAddress = command.txjson.Destination;
+    const [facts, network, tickets, signers, destination] = await Promise.all([
       this.ledger.accountFacts(account.address),
       this.ledger.network(),
       this.ledger.tickets(account.address),
       this.accounts.signersOf(account.id),
+      typeof destinationAddress === 'string' && CLASSIC_ADDRESS.test(destinationAddress)
+        ? this.ledger.accountFacts(destinationAddress)
+        : Promise.resolve<AccountFacts | null>(null),
     ]);
     const listed = signers.filter((s) => s.inSignerList);
     const registered = {
@@ -146,17 +170,23 @@ export class CreateProposal {
     }
     const now = this.clock.now();
     const windowSeconds = expiresInMinutes * 60;
-    const lastLedgerSequence = lastLedgerSequenceFor({
-      validatedLedgerIndex: network.validatedLedgerIndex,
-      windowSeconds,
-      minSecondsPerLedger: this.settings.minSecondsPerLedger,
-      marginLedgers: this.settings.lastLedgerMargin,
-    });
     const maxSignatures = maxSignaturesForQuorum(ledgerList.entries, ledgerList.quorum);
+    const scope = command.scope ?? UNSCOPED_PROPOSER;
 
     return this.uow.run(async (tx) => {
       // One allocation at a time per account: each creation sees the numbers the others took.
       await tx.accounts.lockForAllocation(account.id);
+      // Read under the lock: the policy in force, and what the other proposals already send out.
+      const policy = (await tx.policies.current(account.id)) ?? defaultPolicy(account.id);
+      // A time lock delays submission: LastLedgerSequence must outlive the signing window AND the lock.
+      const lockSeconds = timeLockFor(policy.rules, xrpOutflowOf(command.txjson));
+      const lastLedgerSequence = lastLedgerSequenceFor({
+        validatedLedgerIndex: network.validatedLedgerIndex,
+        windowSeconds: windowSeconds + lockSeconds,
+        minSecondsPerLedger: this.settings.minSecondsPerLedger,
+        marginLedgers: this.settings.lastLedgerMargin,
+      });
+      if (command.replaces?.beforeAllocation) await command.replaces.beforeAllocation(tx);
       // A concurrent request with the same Idempotency-Key may have stored its proposal while this
       // one waited for the lock: its number is held now, so allocating would refuse instead of replaying.
       if (
@@ -191,6 +221,29 @@ export class CreateProposal {
         if (error instanceof MultisignError) throw new DomainError(error.code, error.message, error.details);
         throw error;
       }
+      // The account's rules, then what the ledger would refuse: before anything is stored or sent.
+      const windowUsage = new Map<number, bigint>();
+      for (const { hours } of policy.rules.windowLimits) {
+        const since = new Date(now.getTime() - hours * 3_600_000);
+        const used = await tx.proposals.outflow(account.id, [...OPEN_PROPOSAL_STATES, 'succeeded'], since);
+        windowUsage.set(hours, used.amountDrops);
+      }
+      const verdict = evaluatePolicy({
+        tx: prepared.txJson,
+        role: scope.role,
+        policy,
+        expiresInMinutes,
+        windowUsage,
+      });
+      preflight({
+        tx: prepared.txJson,
+        xrpOutDrops: verdict.xrpOutDrops,
+        source: facts,
+        destination,
+        reserveBaseDrops: network.reserveBaseDrops,
+        reserveIncDrops: network.reserveIncDrops,
+        inFlight: await tx.proposals.outflow(account.id, OPEN_PROPOSAL_STATES, null),
+      });
       const requests = listed.map((s) => {
         const id = randomUUID();
         return { id, signerId: s.id, signerAddress: s.address, customIdentifier: payloadIdentifier(id) };
@@ -224,6 +277,11 @@ export class CreateProposal {
           createdBy: command.actor.id,
           idempotencyKey: command.idempotencyKey,
           requestFingerprint,
+          xrpOutDrops: verdict.xrpOutDrops.toString(),
+          policyVersion: policy.version,
+          timeLockSeconds: Math.max(lockSeconds, verdict.timeLockSeconds),
+          replacesId: command.replaces?.id ?? null,
+          replacesKind: command.replaces?.kind ?? null,
         },
         requests,
         new Date(now.getTime() + this.settings.dispatchLeaseMs),
@@ -237,6 +295,7 @@ export class CreateProposal {
         });
       }
       const proposal = result.proposal;
+      if (command.replaces?.afterInsert) await command.replaces.afterInsert(tx, proposal);
       await tx.audit.append(command.actor, {
         action: 'proposal.created',
         entityType: 'proposal',
@@ -247,6 +306,10 @@ export class CreateProposal {
           sequence: proposal.sequence,
           ticketSequence: proposal.ticketSequence,
           signers: requests.length,
+          policyVersion: policy.version,
+          xrpOutDrops: proposal.xrpOutDrops,
+          timeLockSeconds: proposal.timeLockSeconds,
+          ...(command.replaces ? { replaces: command.replaces.id, kind: command.replaces.kind } : {}),
         },
       });
       await tx.outbox.emit(

@@ -9,6 +9,7 @@ import { DomainLogger } from '../shared/logger';
 import { SignerTokens } from '../accounts/signer-tokens';
 import { StateChanges } from '../state/state-changes';
 import { PayloadWatches } from './payload-watches';
+import { signerInstruction } from './signer-summary';
 import { WithdrawPayloads } from './withdraw-payloads.use-case';
 
 interface CreatedPayload {
@@ -74,7 +75,8 @@ export class DispatchSignRequest {
         expireMinutes,
         forceNetwork: this.settings.forceNetwork,
         identifier: request.customIdentifier,
-        instruction: proposal.instruction,
+        // Signers read what the transaction does, generated from its bytes, then the proposer's note.
+        instruction: signerInstruction(proposal.preparedTx, proposal.instruction),
         blob: { proposalId: proposal.id, requestId: request.id },
       });
     } catch (error) {

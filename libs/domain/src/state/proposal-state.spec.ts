@@ -17,7 +17,8 @@ import {
 /** The life cycle of PRODUCT.md, written out by hand: the table must say exactly this. */
 const EXPECTED_PROPOSAL_MOVES: Record<ProposalState, ProposalState[]> = {
   collecting: ['quorum_reached', 'expired', 'cancelled', 'rejected', 'superseded', 'invalidated'],
-  quorum_reached: ['collecting', 'submitted', 'invalidated'],
+  quorum_reached: ['collecting', 'time_locked', 'submitted', 'invalidated'],
+  time_locked: ['submitted', 'cancelled'],
   submitted: ['succeeded', 'failed', 'expired', 'superseded'],
   succeeded: [],
   failed: [],

@@ -8,6 +8,7 @@
 export const PROPOSAL_STATES = [
   'collecting',
   'quorum_reached',
+  'time_locked',
   'submitted',
   'succeeded',
   'failed',
@@ -23,6 +24,7 @@ export type ProposalState = (typeof PROPOSAL_STATES)[number];
 export const OPEN_PROPOSAL_STATES = [
   'collecting',
   'quorum_reached',
+  'time_locked',
   'submitted',
 ] as const satisfies readonly ProposalState[];
 export const TERMINAL_PROPOSAL_STATES = [
@@ -94,6 +96,18 @@ export const PROPOSAL_TRANSITIONS = {
     by: 'combine-and-submit',
     why: "a counted signature's key is no longer authorised on the validated ledger; keep collecting",
   },
+  timeLocked: {
+    from: ['quorum_reached'],
+    to: 'time_locked',
+    by: 'combine-and-submit',
+    why: "the combined blob is stored and the account's policy asks for a delay before submission",
+  },
+  lockReleased: {
+    from: ['time_locked'],
+    to: 'submitted',
+    by: 'combine-and-submit',
+    why: 'the time lock ended (releasesAt passed; the release-time-locks job); exactly one caller owns the first submission',
+  },
   submissionClaimed: {
     from: ['quorum_reached'],
     to: 'submitted',
@@ -137,10 +151,16 @@ export const PROPOSAL_TRANSITIONS = {
     why: 'the signing deadline or LastLedgerSequence passed before the quorum',
   },
   cancelled: {
-    from: ['collecting'],
+    from: ['collecting', 'time_locked'],
     to: 'cancelled',
     by: 'close-proposal',
-    why: 'an operator cancelled it',
+    why: 'an operator cancelled it (during a time lock the combined blob stays valid until LastLedgerSequence)',
+  },
+  renewed: {
+    from: ['collecting'],
+    to: 'superseded',
+    by: 'renew-proposal',
+    why: 'a successor with a fresh Fee, LastLedgerSequence and number replaces it; its payloads are withdrawn',
   },
   rejected: {
     from: ['collecting'],
@@ -230,6 +250,12 @@ export const REQUEST_TRANSITIONS = {
     to: 'cancelled',
     by: 'resolve-payload',
     why: 'the payload was cancelled at Xaman',
+  },
+  reminded: {
+    from: ['created'],
+    to: 'cancelled',
+    by: 'send-reminders',
+    why: 'the signer did not answer: its payload was cancelled at Xaman and a new attempt pushes again',
   },
   withdrawn: {
     from: ['queued', 'created', 'opened'],

@@ -31,7 +31,7 @@ describe('StateChanges', () => {
       actorId: 'key-7',
       requestId: 'req-42',
       entityType: 'proposal',
-      details: { from: ['collecting'], transition: 'cancelled', why: 'test' },
+      details: { from: ['collecting', 'time_locked'], transition: 'cancelled', why: 'test' },
     });
   });
 
@@ -75,7 +75,7 @@ describe('StateChanges', () => {
       xamanErrors.rateLimited(),
       xamanErrors.rateLimited(),
     );
-    const deferred = await propose(d, account.id, { txjson: { ...payment(), Amount: '1' } });
+    const deferred = await propose(d, account.id, { txjson: { ...payment(), Amount: '1000001' } });
     const [request] = await d.proposals.requestsOf(deferred.id);
     expect(request!.state).toBe('queued');
     expect(await d.changes.request(request!.id, 'withdrawn', operator)).toBe(true);

@@ -26,6 +26,11 @@ import { SignerBlobs } from '../../src/proposals/signer-blob';
 import { UploadSignature } from '../../src/proposals/upload-signature.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
 import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
+import { InvalidateOnLedger } from '../../src/proposals/invalidate-on-ledger.use-case';
+import { RenewProposal } from '../../src/proposals/renew-proposal.use-case';
+import { SendReminders } from '../../src/proposals/send-reminders.use-case';
+import { PolicyQueries } from '../../src/policies/policy.queries';
+import { SetAccountPolicy } from '../../src/policies/set-account-policy.use-case';
 import { CoordinatorSettings } from '../../src/settings';
 import { silentLogger } from '../../src/shared/logger';
 import { TokenCipher } from '../../src/shared/token-cipher';
@@ -38,6 +43,7 @@ import { FakeXaman } from './fake-xaman';
 import { InMemoryAccountRepository } from './in-memory-account.repository';
 import { InMemoryApiKeyRepository } from './in-memory-api-key.repository';
 import { InMemoryAuditRepository } from './in-memory-audit.repository';
+import { InMemoryPolicyRepository } from './in-memory-policy.repository';
 import { InMemoryProposalRepository } from './in-memory-proposal.repository';
 import { InMemoryUnitOfWork } from './in-memory-unit-of-work';
 import { InMemoryWebhookReceiptRepository } from './in-memory-webhook-receipt.repository';
@@ -81,6 +87,8 @@ export const testSettings: CoordinatorSettings = {
   webhookMaxSkewSeconds: 300,
   enrolmentExpireMinutes: 60,
   tokenExpiryWarningMs: 7 * 24 * 3600 * 1000,
+  reminderAfterMs: 60 * 60_000,
+  maxReminders: 2,
 };
 
 export const TOKEN_KEY = Buffer.alloc(32, 7);
@@ -104,10 +112,11 @@ export function buildDomain(
   const receipts = new InMemoryWebhookReceiptRepository(clock);
   const apiKeys = new InMemoryApiKeyRepository(clock);
   const webhookStore = new InMemoryWebhookRepository();
-  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit, outbox: webhookStore.outbox });
   const metrics = new RecordingMetrics();
   const transport = new FakeWebhookTransport();
   const webhookSettings: WebhookDeliverySettings = { ...WEBHOOK_DELIVERY_DEFAULTS, ...webhookOverrides };
+  const policies = new InMemoryPolicyRepository(clock);
+  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit, outbox: webhookStore.outbox, policies });
 
   const changes = new StateChanges(uow, clock, metrics);
   const watches = new PayloadWatches(xaman);
@@ -124,6 +133,7 @@ export function buildDomain(
     clock,
     settings,
     log,
+    policies,
   );
   const accountQueries = new AccountQueries(accounts);
   const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
@@ -178,6 +188,22 @@ export function buildDomain(
   );
   const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
 
+  const reminders = new SendReminders(
+    proposals,
+    uow,
+    changes,
+    xaman,
+    watches,
+    dispatching,
+    clock,
+    settings,
+    log,
+  );
+  const renewing = new RenewProposal(proposals, creating, changes, withdrawal, settings, log);
+  const invalidating = new InvalidateOnLedger(proposals, creating);
+  const setPolicy = new SetAccountPolicy(accounts, uow);
+  const policyQueries = new PolicyQueries(accounts, policies);
+
   const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
   const proposingSignerList = new ProposeSignerList(accountQueries, ledger, creating);
   const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
@@ -211,6 +237,7 @@ export function buildDomain(
     cipher,
     accounts,
     proposals,
+    policies,
     audit,
     receipts,
     apiKeys,
@@ -229,6 +256,11 @@ export function buildDomain(
     polling,
     dispatching,
     creating,
+    reminders,
+    renewing,
+    invalidating,
+    setPolicy,
+    policyQueries,
     accountQueries,
     registering,
     refreshing,

@@ -18,6 +18,9 @@ export interface LedgerAccount {
   regularKey: string | null;
   tickets: number[];
   signerList: SignerListFacts | null;
+  ownerCount: number;
+  requireDestTag: boolean;
+  disallowXRP: boolean;
 }
 
 export const outcome = (result: string, overrides: Partial<SubmitOutcome> = {}): SubmitOutcome => ({
@@ -39,6 +42,8 @@ export class FakeLedger extends LedgerPort {
   networkId: number | null = null;
   baseFeeDrops = 10;
   loadFactor = 1;
+  reserveBaseDrops = 1_000_000;
+  reserveIncDrops = 200_000;
   down = false;
   readonly accounts = new Map<string, LedgerAccount & { ledgerIndex: number }>();
   /** Every blob submitted, in order. */
@@ -59,6 +64,9 @@ export class FakeLedger extends LedgerPort {
       regularKey: null,
       tickets: [],
       signerList: null,
+      ownerCount: 0,
+      requireDestTag: false,
+      disallowXRP: false,
       ...previous,
       ...account,
       ledgerIndex: this.validatedIndex,
@@ -88,6 +96,8 @@ export class FakeLedger extends LedgerPort {
       loadFactor: this.loadFactor,
       validatedLedgerIndex: this.validatedIndex,
       completeLedgers: `1-${this.validatedIndex}`,
+      reserveBaseDrops: this.reserveBaseDrops,
+      reserveIncDrops: this.reserveIncDrops,
     };
   }
 
@@ -110,6 +120,9 @@ export class FakeLedger extends LedgerPort {
         masterDisabled: false,
         regularKey: null,
         ticketCount: 0,
+        ownerCount: 0,
+        requireDestTag: false,
+        disallowXRP: false,
         signerList: null,
       };
     }
@@ -122,6 +135,9 @@ export class FakeLedger extends LedgerPort {
       masterDisabled: account.masterDisabled,
       regularKey: account.regularKey,
       ticketCount: account.tickets.length,
+      ownerCount: account.ownerCount,
+      requireDestTag: account.requireDestTag,
+      disallowXRP: account.disallowXRP,
       signerList: account.signerList ? structuredClone(account.signerList) : null,
     };
   }

@@ -16,6 +16,7 @@ export class InMemoryApiKeyRepository extends ApiKeyRepository {
     return this.keys.put({
       ...key,
       expiresAt: key.expiresAt,
+      accountIds: key.accountIds ?? null,
       id: randomUUID(),
       createdAt: this.clock.now(),
       lastUsedAt: null,

@@ -21,6 +21,35 @@ import { Table } from './in-memory-store';
 
 const time = (date: Date | null): number => date?.getTime() ?? -Infinity;
 
+/** A new queued request row, leased to its creator until `leaseUntil`. */
+function queuedRequest(
+  request: Pick<
+    SignatureRequestRecord,
+    'id' | 'proposalId' | 'signerId' | 'signerAddress' | 'customIdentifier' | 'attempt'
+  >,
+  leaseUntil: Date,
+  now: Date,
+): SignatureRequestRecord {
+  return {
+    ...request,
+    state: 'queued',
+    xamanPayloadUuid: null,
+    pushed: null,
+    signLink: null,
+    qrPng: null,
+    createAttempts: 0,
+    nextAttemptAt: leaseUntil,
+    lastError: null,
+    blobHex: null,
+    blobTxid: null,
+    refusalCode: null,
+    refusalDetail: null,
+    resolvedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * Proposals, requests and signatures in memory, with the conditional-update semantics of the SQL
  * adapter: a change names the states it may leave and reports whether it applied.
@@ -88,30 +117,13 @@ export class InMemoryProposalRepository extends ProposalRepository {
       deliveredAmount: null,
       finalReason: null,
       closedAt: null,
+      releasesAt: null,
+      replacedById: null,
       createdAt: now,
       updatedAt: now,
     });
     for (const request of requests) {
-      this.requests.put({
-        ...request,
-        proposalId: stored.id,
-        attempt: 1,
-        state: 'queued',
-        xamanPayloadUuid: null,
-        pushed: null,
-        signLink: null,
-        qrPng: null,
-        createAttempts: 0,
-        nextAttemptAt: leaseUntil,
-        lastError: null,
-        blobHex: null,
-        blobTxid: null,
-        refusalCode: null,
-        refusalDetail: null,
-        resolvedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      this.requests.put(queuedRequest({ ...request, proposalId: stored.id, attempt: 1 }, leaseUntil, now));
     }
     return { inserted: true, proposal: stored };
   }
@@ -140,7 +152,7 @@ export class InMemoryProposalRepository extends ProposalRepository {
   async requestsOf(proposalId: string): Promise<SignatureRequestRecord[]> {
     return this.requests
       .filter((r) => r.proposalId === proposalId)
-      .sort((a, b) => a.signerAddress.localeCompare(b.signerAddress));
+      .sort((a, b) => a.signerAddress.localeCompare(b.signerAddress) || a.attempt - b.attempt);
   }
 
   async signaturesOf(proposalId: string): Promise<SignatureRecord[]> {
@@ -336,5 +348,76 @@ export class InMemoryProposalRepository extends ProposalRepository {
       })
       .slice(0, limit)
       .map((p) => p.id);
+  }
+
+  async outflow(
+    accountId: string,
+    states: readonly ProposalState[],
+    since: Date | null,
+  ): Promise<{ amountDrops: bigint; feeDrops: bigint }> {
+    const counted = this.proposals.filter(
+      (p) =>
+        p.accountId === accountId &&
+        states.includes(p.state) &&
+        (since === null || p.createdAt.getTime() >= since.getTime()),
+    );
+    return {
+      amountDrops: counted.reduce((sum, p) => sum + BigInt(p.xrpOutDrops), 0n),
+      feeDrops: counted.reduce((sum, p) => sum + BigInt(p.feeDrops), 0n),
+    };
+  }
+
+  async dueForRelease(now: Date, limit: number): Promise<ProposalRecord[]> {
+    return this.proposals
+      .filter((p) => p.state === 'time_locked' && p.releasesAt !== null && p.releasesAt <= now)
+      .sort((a, b) => time(a.releasesAt) - time(b.releasesAt))
+      .slice(0, limit);
+  }
+
+  async dueForReminder(before: Date, maxAttempt: number, limit: number): Promise<SignatureRequestRecord[]> {
+    const latest = new Map<string, SignatureRequestRecord>();
+    for (const r of this.requests.all()) {
+      const key = `${r.proposalId}/${r.signerAddress}`;
+      const seen = latest.get(key);
+      if (!seen || r.attempt > seen.attempt) latest.set(key, r);
+    }
+    return [...latest.values()]
+      .filter(
+        (r) =>
+          r.state === 'created' &&
+          r.attempt < maxAttempt &&
+          r.createdAt < before &&
+          this.proposals.get(r.proposalId)?.state === 'collecting',
+      )
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+  }
+
+  async addRequestAttempt(
+    previous: Pick<SignatureRequestRecord, 'proposalId' | 'signerId' | 'signerAddress' | 'attempt'>,
+    request: Pick<SignatureRequestRecord, 'id' | 'customIdentifier'>,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    const taken = this.requests.find(
+      (r) =>
+        r.proposalId === previous.proposalId &&
+        r.signerAddress === previous.signerAddress &&
+        r.attempt === previous.attempt + 1,
+    );
+    if (taken) return false;
+    this.requests.put(
+      queuedRequest(
+        {
+          ...request,
+          proposalId: previous.proposalId,
+          signerId: previous.signerId,
+          signerAddress: previous.signerAddress,
+          attempt: previous.attempt + 1,
+        },
+        leaseUntil,
+        this.clock.now(),
+      ),
+    );
+    return true;
   }
 }

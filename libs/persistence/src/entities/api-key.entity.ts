@@ -8,6 +8,7 @@ export class ApiKeyEntity {
   @Column('text', { name: 'key_prefix' }) keyPrefix!: string;
   @Column('text', { name: 'secret_hash' }) secretHash!: string;
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
+  @Column('uuid', { name: 'account_ids', array: true, nullable: true }) accountIds!: string[] | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;

@@ -1,4 +1,5 @@
 import { AccountEntity } from './account.entity';
+import { AccountPolicyEntity } from './account-policy.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { ProposalEntity } from './proposal.entity';
@@ -10,6 +11,7 @@ import { WebhookDeliveryEntity, WebhookEventEntity, WebhookSubscriptionEntity } 
 import { ConsoleSessionEntity } from './console-session.entity';
 
 export * from './account.entity';
+export * from './account-policy.entity';
 export * from './api-key.entity';
 export * from './audit-event.entity';
 export * from './proposal.entity';
@@ -22,6 +24,7 @@ export * from './console-session.entity';
 
 export const ENTITIES = [
   AccountEntity,
+  AccountPolicyEntity,
   ApiKeyEntity,
   AuditEventEntity,
   ProposalEntity,

@@ -46,6 +46,14 @@ export class ProposalEntity {
   @Column('jsonb', { name: 'delivered_amount', nullable: true }) deliveredAmount!: unknown;
   @Column('text', { name: 'final_reason', nullable: true }) finalReason!: string | null;
   @Column('timestamptz', { name: 'closed_at', nullable: true }) closedAt!: Date | null;
+  /** bigint as a decimal string: sums of amounts exceed 2^53 drops only in theory, but stay exact. */
+  @Column('bigint', { name: 'xrp_out_drops', default: 0 }) xrpOutDrops!: string;
+  @Column('integer', { name: 'policy_version', default: 0 }) policyVersion!: number;
+  @Column('integer', { name: 'time_lock_seconds', default: 0 }) timeLockSeconds!: number;
+  @Column('timestamptz', { name: 'releases_at', nullable: true }) releasesAt!: Date | null;
+  @Column('uuid', { name: 'replaces_id', nullable: true }) replacesId!: string | null;
+  @Column('text', { name: 'replaces_kind', nullable: true }) replacesKind!: 'renewal' | 'invalidation' | null;
+  @Column('uuid', { name: 'replaced_by_id', nullable: true }) replacedById!: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }

@@ -378,4 +378,75 @@ export class TypeormProposalRepository extends ProposalRepository {
     );
     return rows.map((r) => r.id);
   }
+
+  /** Served by `proposals_by_account_created`; amounts and fees summed in SQL as exact numerics. */
+  async outflow(
+    accountId: string,
+    states: readonly ProposalState[],
+    since: Date | null,
+  ): Promise<{ amountDrops: bigint; feeDrops: bigint }> {
+    if (states.length === 0) return { amountDrops: 0n, feeDrops: 0n };
+    const rows = await this.manager.query<{ amount: string; fee: string }[]>(
+      `SELECT COALESCE(sum(xrp_out_drops), 0)::text AS amount, COALESCE(sum(fee_drops), 0)::text AS fee
+       FROM proposals
+       WHERE account_id = $1 AND state = ANY($2::text[]) AND ($3::timestamptz IS NULL OR created_at >= $3)`,
+      [accountId, [...states], since],
+    );
+    const row = rows[0];
+    return { amountDrops: BigInt(row?.amount ?? '0'), feeDrops: BigInt(row?.fee ?? '0') };
+  }
+
+  /** Served by the partial index `proposals_time_locked_by_release`. */
+  dueForRelease(now: Date, limit: number): Promise<ProposalRecord[]> {
+    return this.proposals
+      .createQueryBuilder('p')
+      .where(`p.state = 'time_locked'`)
+      .andWhere('p.releases_at <= :now', { now })
+      .orderBy('p.releases_at', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** The latest attempt per signer (no later one exists), still `created`, of a collecting proposal. */
+  async dueForReminder(before: Date, maxAttempt: number, limit: number): Promise<SignatureRequestRecord[]> {
+    const rows = await this.manager.query<Record<string, unknown>[]>(
+      `SELECT r.* FROM signature_requests r
+       JOIN proposals p ON p.id = r.proposal_id
+       WHERE r.state = 'created' AND r.attempt < $2 AND r.created_at < $1
+         AND p.state = 'collecting'
+         AND NOT EXISTS (SELECT 1 FROM signature_requests later
+                         WHERE later.proposal_id = r.proposal_id AND later.signer_address = r.signer_address
+                           AND later.attempt > r.attempt)
+       ORDER BY r.created_at ASC, r.id
+       LIMIT $3`,
+      [before, maxAttempt, limit],
+    );
+    return rows.map((row) => hydrate(this.manager, SignatureRequestEntity, row));
+  }
+
+  /** ON CONFLICT DO NOTHING on (proposal, signer, attempt): one new attempt, whoever races for it. */
+  async addRequestAttempt(
+    previous: Pick<SignatureRequestRecord, 'proposalId' | 'signerId' | 'signerAddress' | 'attempt'>,
+    request: Pick<SignatureRequestRecord, 'id' | 'customIdentifier'>,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    const rows = await this.manager.query<unknown[]>(
+      `INSERT INTO signature_requests
+         (id, proposal_id, signer_id, signer_address, attempt, state, custom_identifier, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7)
+       ON CONFLICT (proposal_id, signer_address, attempt) DO NOTHING
+       RETURNING id`,
+      [
+        request.id,
+        previous.proposalId,
+        previous.signerId,
+        previous.signerAddress,
+        previous.attempt + 1,
+        request.customIdentifier,
+        leaseUntil,
+      ],
+    );
+    return rows.length === 1;
+  }
 }
