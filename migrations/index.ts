@@ -4,6 +4,7 @@ import { AddSignerEnrolment1796100000000 } from './1796100000000-AddSignerEnrolm
 import { AddWebhookOutbox1796200000000 } from './1796200000000-AddWebhookOutbox';
 import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
 import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessions';
+import { AddAccountSetups1796700000000 } from './1796700000000-AddAccountSetups';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddWebhookOutbox1796200000000,
   AddApiKeyExpiry1796300000000,
   AddConsoleSessions1796400000000,
+  AddAccountSetups1796700000000,
 ];

@@ -4,6 +4,7 @@ import type { DataSource } from '@app/persistence';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [
+  'account_setups',
   'accounts',
   'api_keys',
   'audit_events',
@@ -292,6 +293,18 @@ describe('migrations (real PostgreSQL)', () => {
         [keyId],
       ),
     ).rejects.toThrow(/unique/);
+  });
+
+  it('AddAccountSetups: up makes account_setups (a known state only), down drops it', async () => {
+    const insert = (state: string) =>
+      ds.query(
+        `INSERT INTO account_setups (network, address, quorum, signers, state, steps, actor)
+         VALUES ('sandbox', 'rAddress', 1, '[]', $1, '[]', '{"type":"system","id":null}')`,
+        [state],
+      );
+    await insert('awaiting_signer_list');
+    await expect(insert('half_done')).rejects.toThrow(/check constraint/);
+    await ds.query(`DELETE FROM account_setups`);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

@@ -1,3 +1,4 @@
+import { AdvanceAccountSetupsJob } from './advance-account-setups.job';
 import { DeliverWebhooksJob } from './deliver-webhooks.job';
 import { DispatchSignRequestsJob } from './dispatch-sign-requests.job';
 import { ExpireProposalsJob } from './expire-proposals.job';
@@ -23,4 +24,5 @@ export const WORKER_JOBS = [
   DeliverWebhooksJob,
   VerifyUserTokensJob,
   PollEnrolmentsJob,
+  AdvanceAccountSetupsJob,
 ] as const;

@@ -1,4 +1,5 @@
 import { AccountRepository } from './account.repository';
+import { AccountSetupRepository } from './account-setup.repository';
 import { AuditRepository } from './audit.repository';
 import { ProposalRepository } from './proposal.repository';
 import { WebhookOutbox } from './webhook.repository';
@@ -10,6 +11,8 @@ export interface TransactionalRepositories {
   audit: AuditRepository;
   /** Outbound webhook events, stored with the change they report. */
   outbox: WebhookOutbox;
+  /** Account set-ups (onboarding). */
+  setups: AccountSetupRepository;
 }
 
 /**

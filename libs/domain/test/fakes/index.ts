@@ -11,3 +11,4 @@ export * from './in-memory-unit-of-work';
 export * from './in-memory-webhook-receipt.repository';
 export * from './in-memory-webhook.repository';
 export * from './in-memory-session.repository';
+export * from './in-memory-account-setup.repository';

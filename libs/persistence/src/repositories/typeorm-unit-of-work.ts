@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { TransactionalRepositories, UnitOfWork } from '../domain-contracts';
 import { TypeormAccountRepository } from './typeorm-account.repository';
+import { TypeormAccountSetupRepository } from './typeorm-account-setup.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
 import { TypeormProposalRepository } from './typeorm-proposal.repository';
 import { TypeormWebhookOutbox } from './typeorm-webhook.repository';
@@ -12,6 +13,7 @@ export function typeormRepositories(manager: EntityManager): TransactionalReposi
     proposals: new TypeormProposalRepository(manager),
     audit: new TypeormAuditRepository(manager),
     outbox: new TypeormWebhookOutbox(manager),
+    setups: new TypeormAccountSetupRepository(manager),
   };
 }
 
