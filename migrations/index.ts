@@ -5,6 +5,7 @@ import { AddWebhookOutbox1796200000000 } from './1796200000000-AddWebhookOutbox'
 import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
 import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessions';
 import { AddTreasuryControls1796500000000 } from './1796500000000-AddTreasuryControls';
+import { AddAccountSetups1796700000000 } from './1796700000000-AddAccountSetups';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddApiKeyExpiry1796300000000,
   AddConsoleSessions1796400000000,
   AddTreasuryControls1796500000000,
+  AddAccountSetups1796700000000,
 ];

@@ -5,6 +5,7 @@ import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [
   'account_policies',
+  'account_setups',
   'accounts',
   'api_keys',
   'audit_events',
@@ -331,6 +332,18 @@ describe('migrations (real PostgreSQL)', () => {
     expect(back).toEqual({ out: 0, policy_version: 0 });
     await ds.query(`DELETE FROM proposals WHERE account_id = $1`, [accountId]);
     await ds.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
+  });
+
+  it('AddAccountSetups: up makes account_setups (a known state only), down drops it', async () => {
+    const insert = (state: string) =>
+      ds.query(
+        `INSERT INTO account_setups (network, address, quorum, signers, state, steps, actor)
+         VALUES ('sandbox', 'rAddress', 1, '[]', $1, '[]', '{"type":"system","id":null}')`,
+        [state],
+      );
+    await insert('awaiting_signer_list');
+    await expect(insert('half_done')).rejects.toThrow(/check constraint/);
+    await ds.query(`DELETE FROM account_setups`);
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

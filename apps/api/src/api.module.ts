@@ -11,6 +11,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { CoordinatorModule } from '@app/coordinator';
 import { AccountsController } from './accounts/accounts.controller';
+import { AccountSetupsController } from './accounts/account-setups.controller';
 import { ProposalsController } from './proposals/proposals.controller';
 import { XamanWebhookController } from './webhooks/xaman-webhook.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
@@ -43,6 +44,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         ApiKeysController,
+        AccountSetupsController,
         AccountsController,
         ProposalsController,
         XamanWebhookController,

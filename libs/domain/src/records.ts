@@ -191,3 +191,43 @@ export interface AuditEventRecord {
   requestId: string | null;
   details: Record<string, unknown>;
 }
+
+/** One step of an account set-up: a transaction the owner signs in Xaman, then the service submits. */
+export interface SetupStepRecord {
+  kind: 'signer_list' | 'disable_master';
+  preparedTx: Record<string, unknown>;
+  payloadUuid: string;
+  signLink: string;
+  qrPng: string | null;
+  payloadExpiresAt: Date;
+  /** Set once the owner's blob was verified and submitted. */
+  txHash: string | null;
+  txBlob: string | null;
+  submitResult: string | null;
+  submittedLedgerIndex: number | null;
+  /** The validated result (tesSUCCESS or the tec) and its ledger. */
+  resultCode: string | null;
+  resultLedgerIndex: number | null;
+}
+
+/** Onboarding an account from scratch (`POST /v1/accounts/setup`); states in `account-setup-state.ts`. */
+export interface AccountSetupRecord {
+  id: string;
+  network: string;
+  address: string;
+  label: string | null;
+  quorum: number;
+  signers: { address: string; weight: number }[];
+  disableMaster: boolean;
+  state: import('./accounts/setup/account-setup-state').SetupState;
+  steps: SetupStepRecord[];
+  failureCode: string | null;
+  failureDetail: string | null;
+  accountId: string | null;
+  /** Who asked for the set-up: the registration and invitations are audited with this actor. */
+  actor: Actor;
+  /** Bumped by every change: a step applies only to the version it read. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

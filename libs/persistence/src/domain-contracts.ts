@@ -1,6 +1,7 @@
 /** The domain contracts this library implements: ports, records, states and the upstream error. */
 export {
   AccountRepository,
+  AccountSetupRepository,
   ApiKeyRepository,
   OperationsReadModel,
   WebhookOutbox,

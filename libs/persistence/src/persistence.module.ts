@@ -3,6 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   AccountRepository,
+  AccountSetupRepository,
   ApiKeyRepository,
   AuditRepository,
   DatabaseHealth,
@@ -16,6 +17,7 @@ import {
 } from './domain-contracts';
 import {
   TypeormAccountRepository,
+  TypeormAccountSetupRepository,
   TypeormApiKeyRepository,
   TypeormAuditRepository,
   TypeormDatabaseHealth,
@@ -39,6 +41,7 @@ export interface DatabaseOptions {
 /** Each domain port (its abstract class is the injection token) and how to build its adapter. */
 const ADAPTERS: [abstract new (...args: never[]) => unknown, (dataSource: DataSource) => unknown][] = [
   [AccountRepository, (ds) => new TypeormAccountRepository(ds.manager)],
+  [AccountSetupRepository, (ds) => new TypeormAccountSetupRepository(ds.manager)],
   [ProposalRepository, (ds) => new TypeormProposalRepository(ds.manager)],
   [AuditRepository, (ds) => new TypeormAuditRepository(ds.manager)],
   [WebhookReceiptRepository, (ds) => new TypeormWebhookReceiptRepository(ds.manager)],

@@ -5,6 +5,7 @@ import {
   CreatedPayloadView,
   CreatePayloadRequest,
   CreateSignInRequest,
+  CreateOwnerPayloadRequest,
   UserTokenValidity,
   PayloadView,
   WebhookCheck,
@@ -156,6 +157,19 @@ export class XamanGateway implements XamanPort {
    */
   createSignIn(request: CreateSignInRequest): Promise<CreatedPayloadView> {
     return this.create({ TransactionType: 'SignIn' }, {}, request, 'sign-in create');
+  }
+
+  /**
+   * A single-signed payload for an account's owner: `submit: false` (the service verifies the blob and
+   * submits it), not multisign, and only the owner may sign it (`options.signers`).
+   */
+  createOwnerPayload(request: CreateOwnerPayloadRequest): Promise<CreatedPayloadView> {
+    return this.create(
+      request.txjson,
+      { multisign: false, signers: [request.signer] },
+      request,
+      'owner payload create',
+    );
   }
 
   private async create(

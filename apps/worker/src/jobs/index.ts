@@ -1,3 +1,4 @@
+import { AdvanceAccountSetupsJob } from './advance-account-setups.job';
 import { DeliverWebhooksJob } from './deliver-webhooks.job';
 import { DispatchSignRequestsJob } from './dispatch-sign-requests.job';
 import { ExpireProposalsJob } from './expire-proposals.job';
@@ -27,4 +28,5 @@ export const WORKER_JOBS = [
   PollEnrolmentsJob,
   ReleaseTimeLocksJob,
   SendRemindersJob,
+  AdvanceAccountSetupsJob,
 ] as const;

@@ -1,4 +1,5 @@
 import { AccountRepository } from './account.repository';
+import { AccountSetupRepository } from './account-setup.repository';
 import { AuditRepository } from './audit.repository';
 import { PolicyRepository } from './policy.repository';
 import { ProposalRepository } from './proposal.repository';
@@ -12,6 +13,8 @@ export interface TransactionalRepositories {
   /** Outbound webhook events, stored with the change they report. */
   outbox: WebhookOutbox;
   policies: PolicyRepository;
+  /** Account set-ups (onboarding). */
+  setups: AccountSetupRepository;
 }
 
 /**

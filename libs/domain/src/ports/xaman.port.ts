@@ -25,6 +25,20 @@ export interface CreateSignInRequest {
   blob?: Record<string, unknown>;
 }
 
+/**
+ * A single-signed payload for an account's owner (Xaman `submit: false`, not multisign, only `signer`
+ * may sign): the service verifies the blob and submits it itself.
+ */
+export interface CreateOwnerPayloadRequest {
+  txjson: Record<string, unknown>;
+  signer: string;
+  identifier: string;
+  expireMinutes: number;
+  forceNetwork?: string | null;
+  instruction?: string | null;
+  blob?: Record<string, unknown>;
+}
+
 /** What Xaman says of a user_token (`POST user-tokens`). */
 export interface UserTokenValidity {
   userToken: string;
@@ -79,6 +93,8 @@ export abstract class XamanPort {
   abstract createPayload(request: CreatePayloadRequest): Promise<CreatedPayloadView>;
   abstract getPayload(uuid: string): Promise<PayloadView>;
   abstract createSignIn(request: CreateSignInRequest): Promise<CreatedPayloadView>;
+  /** A single-signed payload for an account's owner (submit false: the service submits). */
+  abstract createOwnerPayload(request: CreateOwnerPayloadRequest): Promise<CreatedPayloadView>;
   /** Verifies tokens in one batch (at most 50); unknown tokens come back inactive. */
   abstract verifyUserTokens(tokens: string[]): Promise<UserTokenValidity[]>;
   /** The link that opens the payload in the Xaman app on the phone. */

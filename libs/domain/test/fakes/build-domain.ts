@@ -63,6 +63,11 @@ import {
   WebhookDeliverySettings,
 } from '../../src/webhooks/deliver-webhooks.use-case';
 import { InMemorySessionRepository } from './in-memory-session.repository';
+import { InMemoryAccountSetupRepository } from './in-memory-account-setup.repository';
+import { PrepareOwnerStep } from '../../src/accounts/setup/prepare-owner-step';
+import { StartAccountSetup } from '../../src/accounts/setup/start-account-setup.use-case';
+import { AdvanceAccountSetups } from '../../src/accounts/setup/advance-account-setups.use-case';
+import { AccountSetupQueries } from '../../src/accounts/setup/account-setup.queries';
 import { StartSession } from '../../src/sessions/start-session.use-case';
 import { AuthenticateSession } from '../../src/sessions/authenticate-session.use-case';
 import { EndSession } from '../../src/sessions/end-session.use-case';
@@ -112,11 +117,19 @@ export function buildDomain(
   const receipts = new InMemoryWebhookReceiptRepository(clock);
   const apiKeys = new InMemoryApiKeyRepository(clock);
   const webhookStore = new InMemoryWebhookRepository();
+  const setups = new InMemoryAccountSetupRepository();
   const metrics = new RecordingMetrics();
   const transport = new FakeWebhookTransport();
   const webhookSettings: WebhookDeliverySettings = { ...WEBHOOK_DELIVERY_DEFAULTS, ...webhookOverrides };
   const policies = new InMemoryPolicyRepository(clock);
-  const uow = new InMemoryUnitOfWork({ accounts, proposals, audit, outbox: webhookStore.outbox, policies });
+  const uow = new InMemoryUnitOfWork({
+    accounts,
+    proposals,
+    audit,
+    outbox: webhookStore.outbox,
+    policies,
+    setups,
+  });
 
   const changes = new StateChanges(uow, clock, metrics);
   const watches = new PayloadWatches(xaman);
@@ -208,6 +221,29 @@ export function buildDomain(
   const proposingSignerList = new ProposeSignerList(accountQueries, ledger, creating);
   const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
   const enrolling = new EnrolSigner(accountQueries, uow, xaman, tokens, watches, clock, settings, log);
+  const ownerSteps = new PrepareOwnerStep(ledger, xaman, clock, settings);
+  const startingSetup = new StartAccountSetup(
+    setups,
+    accounts,
+    uow,
+    ledger,
+    ownerSteps,
+    clock,
+    settings,
+    log,
+  );
+  const advancingSetups = new AdvanceAccountSetups(
+    setups,
+    accounts,
+    uow,
+    ledger,
+    xaman,
+    ownerSteps,
+    registering,
+    enrolling,
+    clock,
+    log,
+  );
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
 
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
@@ -280,6 +316,10 @@ export function buildDomain(
     apiKeyQueries: new ApiKeyQueries(apiKeys),
     sessions,
     sessionSettings,
+    setups,
+    startingSetup,
+    advancingSetups,
+    setupQueries: new AccountSetupQueries(setups),
     startingSession: new StartSession(authenticating, sessions, audit, clock, sessionSettings),
     authenticatingSession: new AuthenticateSession(sessions, apiKeys, clock),
     endingSession: new EndSession(sessions, audit, clock),

@@ -4,6 +4,7 @@ import {
   CreatedPayloadView,
   CreatePayloadRequest,
   CreateSignInRequest,
+  CreateOwnerPayloadRequest,
   UserTokenValidity,
   PayloadView,
   WebhookCheck,
@@ -98,6 +99,26 @@ export class FakeXaman extends XamanPort {
     if (this.duringCreate) await this.duringCreate();
     const signLink = this.signLinkFor(uuid);
     return { uuid, pushed: Boolean(request.userToken), signLink, qrPng: `${signLink}_q.png` };
+  }
+
+  /** Owner payloads created (account set-ups). */
+  readonly ownerPayloads: (CreateOwnerPayloadRequest & { uuid: string })[] = [];
+
+  async createOwnerPayload(request: CreateOwnerPayloadRequest): Promise<CreatedPayloadView> {
+    const error = this.createErrors.shift();
+    if (error) throw error;
+    const uuid = randomUUID();
+    this.ownerPayloads.push({ ...request, uuid });
+    this.payloads.set(
+      uuid,
+      openPayload(uuid, request.identifier, {
+        multisign: false,
+        signers: [request.signer],
+        account: request.signer,
+      }),
+    );
+    const signLink = this.signLinkFor(uuid);
+    return { uuid, pushed: false, signLink, qrPng: `${signLink}_q.png` };
   }
 
   /** SignIn payloads created (enrolments). */

@@ -12,3 +12,4 @@ export * from './in-memory-webhook-receipt.repository';
 export * from './in-memory-webhook.repository';
 export * from './in-memory-session.repository';
 export * from './in-memory-policy.repository';
+export * from './in-memory-account-setup.repository';

@@ -9,6 +9,7 @@ import { SignerEntity } from './signer.entity';
 import { XamanWebhookReceiptEntity } from './xaman-webhook-receipt.entity';
 import { WebhookDeliveryEntity, WebhookEventEntity, WebhookSubscriptionEntity } from './webhook.entities';
 import { ConsoleSessionEntity } from './console-session.entity';
+import { AccountSetupEntity } from './account-setup.entity';
 
 export * from './account.entity';
 export * from './account-policy.entity';
@@ -21,6 +22,7 @@ export * from './signer.entity';
 export * from './xaman-webhook-receipt.entity';
 export * from './webhook.entities';
 export * from './console-session.entity';
+export * from './account-setup.entity';
 
 export const ENTITIES = [
   AccountEntity,
@@ -36,4 +38,5 @@ export const ENTITIES = [
   WebhookEventEntity,
   WebhookDeliveryEntity,
   ConsoleSessionEntity,
+  AccountSetupEntity,
 ];

@@ -9,3 +9,4 @@ export * from './typeorm-webhook-receipt.repository';
 export * from './typeorm-webhook.repository';
 export * from './typeorm-operations.read-model';
 export * from './typeorm-session.repository';
+export * from './typeorm-account-setup.repository';

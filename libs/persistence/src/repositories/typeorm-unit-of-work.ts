@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { TransactionalRepositories, UnitOfWork } from '../domain-contracts';
 import { TypeormAccountRepository } from './typeorm-account.repository';
+import { TypeormAccountSetupRepository } from './typeorm-account-setup.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
 import { TypeormPolicyRepository } from './typeorm-policy.repository';
 import { TypeormProposalRepository } from './typeorm-proposal.repository';
@@ -14,6 +15,7 @@ export function typeormRepositories(manager: EntityManager): TransactionalReposi
     audit: new TypeormAuditRepository(manager),
     outbox: new TypeormWebhookOutbox(manager),
     policies: new TypeormPolicyRepository(manager),
+    setups: new TypeormAccountSetupRepository(manager),
   };
 }
 

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { LedgerPort } from '../../ports/ledger.port';
+import { XamanPort } from '../../ports/xaman.port';
+import { lastLedgerSequenceFor } from '../../proposal-rules';
+import { SetupStepRecord } from '../../records';
+import { CoordinatorSettings } from '../../settings';
+import { Clock } from '../../shared/clock';
+import { prepareOwnerTransaction } from './owner-transaction';
+
+/**
+ * One owner step of a set-up: the transaction prepared on the latest validated ledger (the owner's
+ * next Sequence) and a single-signed Xaman payload addressed to the owner (submit false).
+ */
+export class PrepareOwnerStep {
+  constructor(
+    private readonly ledger: LedgerPort,
+    private readonly xaman: XamanPort,
+    private readonly clock: Clock,
+    private readonly settings: CoordinatorSettings,
+  ) {}
+
+  async execute(input: {
+    setupId: string | null;
+    kind: SetupStepRecord['kind'];
+    owner: string;
+    sequence: number;
+    template: Record<string, unknown>;
+    instruction: string;
+  }): Promise<SetupStepRecord> {
+    const network = await this.ledger.network();
+    const expireMinutes = this.settings.defaultExpireMinutes;
+    const preparedTx = prepareOwnerTransaction(
+      input.template,
+      { address: input.owner, sequence: input.sequence },
+      network,
+      {
+        feeCushion: this.settings.feeCushion,
+        maxFeeDrops: this.settings.maxFeeDrops,
+        lastLedgerSequence: lastLedgerSequenceFor({
+          validatedLedgerIndex: network.validatedLedgerIndex,
+          windowSeconds: expireMinutes * 60,
+          minSecondsPerLedger: this.settings.minSecondsPerLedger,
+          marginLedgers: this.settings.lastLedgerMargin,
+        }),
+      },
+    );
+    const created = await this.xaman.createOwnerPayload({
+      txjson: preparedTx,
+      signer: input.owner,
+      identifier: `setup-${randomUUID().replace(/-/g, '')}`.slice(0, 40),
+      expireMinutes,
+      forceNetwork: this.settings.forceNetwork,
+      instruction: input.instruction,
+      blob: { ...(input.setupId ? { setupId: input.setupId } : {}), step: input.kind },
+    });
+    return {
+      kind: input.kind,
+      preparedTx,
+      payloadUuid: created.uuid,
+      signLink: created.signLink,
+      qrPng: created.qrPng,
+      payloadExpiresAt: new Date(this.clock.now().getTime() + expireMinutes * 60_000),
+      txHash: null,
+      txBlob: null,
+      submitResult: null,
+      submittedLedgerIndex: null,
+      resultCode: null,
+      resultLedgerIndex: null,
+    };
+  }
+}
