@@ -52,7 +52,11 @@ async function main() {
     exitCode = await new Promise((resolve) => {
       child = spawn(
         process.execPath,
-        [require.resolve('jest/bin/jest'), '--maxWorkers=4', ...process.argv.slice(2)],
+        [
+          require.resolve('jest/bin/jest'),
+          ...(process.argv.some((a) => a.startsWith('--maxWorkers')) ? [] : ['--maxWorkers=4']),
+          ...process.argv.slice(2),
+        ],
         { stdio: 'inherit', env: { ...process.env, DATABASE_URL: databaseUrl } },
       );
       child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -149,6 +149,54 @@ describe('ledger sandbox: fault switches', () => {
     expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
   });
 
+  it('holdCommands: a held submit is neither applied nor answered; cleared, it is applied even though its client left', async () => {
+    const fx = await multisigFixture(h);
+    const tx = await preparedPayment(fx, 5 * XRP);
+    const blob = multisignWith(tx, [fx.signers[0]!, fx.signers[1]!]);
+    const client = new Client(h.sandbox.url, { timeout: 300 });
+    await client.connect();
+    h.sandbox.faults.holdCommands = ['submit'];
+    await expect(client.submit(blob)).rejects.toThrow(/Timeout/i);
+    await client.disconnect();
+    h.sandbox.acceptLedger();
+    expect(h.sandbox.getBalance(fx.dest.address)).toBeUndefined();
+    // other commands are answered meanwhile
+    expect((await h.client.request({ command: 'ping' })).result).toEqual({ role: 'admin', unlimited: true });
+    h.sandbox.faults.holdCommands = [];
+    const applied = await new Promise<number>((resolve) => {
+      const check = (): void => {
+        h.sandbox.acceptLedger();
+        const found = h.sandbox.findTransactions(fx.ms.address, tx.Sequence!);
+        if (found.length > 0) resolve(found.length);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+    expect(applied).toBe(1);
+    expect(h.sandbox.getBalance(fx.dest.address)).toBe(BigInt(5 * XRP));
+  });
+
+  it('holdCommands: "command:account" holds that account only, and the answer comes when released', async () => {
+    const fx = await multisigFixture(h);
+    h.sandbox.faults.holdCommands = [`account_info:${fx.ms.address}`];
+    let answered = false;
+    const held = h.client
+      .request({ command: 'account_info', account: fx.ms.address, ledger_index: 'validated' })
+      .then((r) => {
+        answered = true;
+        return r.result.account_data.Account;
+      });
+    const other = await h.client.request({
+      command: 'account_info',
+      account: fx.signers[0]!.address,
+      ledger_index: 'validated',
+    });
+    expect(other.result.account_data.Account).toBe(fx.signers[0]!.address);
+    expect(answered).toBe(false);
+    h.sandbox.faults.holdCommands = [];
+    await expect(held).resolves.toBe(fx.ms.address);
+  });
+
   it('disconnectAll: clients are dropped and can reconnect', async () => {
     const disconnected = new Promise<number>((resolve) => h.client.once('disconnected', resolve));
     expect(h.sandbox.clientCount()).toBe(1);
@@ -247,6 +295,7 @@ describe('ledger sandbox: fault switches', () => {
       holdValidation: true,
       openLedgerFeeMultiplier: 5,
       validateAlternateSignerSubset: true,
+      holdCommands: ['submit'],
     });
     h.sandbox.faults.reset();
     expect(h.sandbox.faults).toMatchObject({
@@ -255,6 +304,7 @@ describe('ledger sandbox: fault switches', () => {
       holdValidation: false,
       openLedgerFeeMultiplier: 1,
       validateAlternateSignerSubset: false,
+      holdCommands: [],
     });
   });
 });
@@ -294,7 +344,18 @@ describe('ledger sandbox: control routes (HTTP on the same port, for black-box u
       holdValidation: false,
       openLedgerFeeMultiplier: 1,
       validateAlternateSignerSubset: false,
+      holdCommands: [],
     });
+  });
+
+  it('PUT /sandbox/faults holdCommands: set, refused when not a list of strings, cleared by reset', async () => {
+    expect((await control('PUT', '/sandbox/faults', { holdCommands: ['submit', 'tx'] })).json).toMatchObject({
+      holdCommands: ['submit', 'tx'],
+    });
+    const bad = await control('PUT', '/sandbox/faults', { holdCommands: 'submit', holdValidation: true });
+    expect(bad.status).toBe(400);
+    expect(h.sandbox.faults.holdValidation).toBe(false);
+    expect((await control('POST', '/sandbox/faults/reset')).json).toMatchObject({ holdCommands: [] });
   });
 
   it('PUT /sandbox/faults raises the fee for xrpl.Client; reset puts it back', async () => {

@@ -147,6 +147,22 @@ describe('Xaman sandbox: platform API transport, auth and errors', () => {
       expect(r.status).toBe(503);
       expect(r.body.error.code).toBe(500);
     });
+    it('a hang fault leaves the call unanswered and undone; the next call is served', async () => {
+      const uuid = (await sdk.payload.create({ txjson: payment() }))!.uuid;
+      sandbox.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE' });
+      const hung = await fetch(`${sandbox.url}/api/v1/platform/payload/${uuid}`, {
+        method: 'DELETE',
+        headers: auth,
+        signal: AbortSignal.timeout(300),
+      }).then(
+        () => 'answered',
+        (error: Error) => error.name,
+      );
+      expect(hung).toBe('TimeoutError');
+      expect((sandbox.getPayloadRecord(uuid).platform.meta as any).cancelled).toBe(false);
+      const del = await http(sandbox.url, 'DELETE', `/api/v1/platform/payload/${uuid}`, undefined, auth);
+      expect(del.status).toBe(200);
+    });
     it('unknown platform routes and the QR image URLs answer JSON 404', async () => {
       const r = await http(sandbox.url, 'GET', '/api/v1/platform/nope', undefined, auth);
       expect([r.status, r.body.error.code]).toEqual([404, 404]);

@@ -25,6 +25,31 @@ export function startNode(args: string[], env: Record<string, string>): NodeProc
   return { child, exited, output: () => out };
 }
 
+/**
+ * One service of the deployment as its own OS process, from source (`node -r ./scripts/register.js
+ * <entry>`), e.g. `apps/api/src/main.ts` or `apps/worker/src/main.ts`, as in production.
+ */
+export function startService(entry: string, env: Record<string, string>, args: string[] = []): NodeProcess {
+  return startNode(['-r', './scripts/register.js', entry, ...args], env);
+}
+
+/** The URL an API process logs once it listens (`API listening on http://… `), or null before. */
+export function listeningUrl(service: NodeProcess): string | null {
+  return /API listening on (http:\/\/\S+) /.exec(service.output())?.[1] ?? null;
+}
+
+/** `kill -9`, then waits for the exit. */
+export async function killHard(service: NodeProcess): Promise<void> {
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+  await service.exited;
+}
+
+/** SIGTERM, then waits for the exit (a graceful stop). */
+export async function stopService(service: NodeProcess): Promise<void> {
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
+  await service.exited;
+}
+
 export async function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
   while (!predicate()) {

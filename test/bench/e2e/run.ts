@@ -8,7 +8,6 @@
  * PostgreSQL floor for the same writes; quorum → submitted under load against the unloaded figure;
  * creations per second; the expiry sweep against one bulk UPDATE; peak RSS. Never asserts.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +24,10 @@ import {
   startXamanSandbox,
 } from '@app/sandbox';
 import { Wallet } from 'xrpl';
+import { listeningUrl, NodeProcess, startService, stopService } from '../../support/process';
 import { creationFloor, postgresFloor } from './floor';
 import { cpuMs, CpuMeter, fmt, peakRssMb, percentile, printTable } from './measure';
 import { expirySweep } from './sweep';
-
-const ROOT = join(__dirname, '..', '..', '..');
 
 function option(name: string, fallback: number): number {
   const args = process.argv.slice(2);
@@ -61,24 +59,6 @@ async function scratchDatabase(baseUrl: string, name: string): Promise<string> {
   await dataSource.runMigrations();
   await dataSource.destroy();
   return url.toString();
-}
-
-interface ServiceProcess {
-  child: ChildProcess;
-  output(): string;
-}
-
-function startService(entry: string, env: Record<string, string>): ServiceProcess {
-  const inherited = readProcessEnv();
-  const child = spawn(process.execPath, ['-r', './scripts/register.js', entry], {
-    cwd: ROOT,
-    env: { PATH: inherited.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return { child, output: () => out };
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
@@ -114,7 +94,7 @@ async function main(): Promise<void> {
     apiSecret: SANDBOX_XAMAN_API_SECRET,
     keepaliveIntervalMs: 5000,
   });
-  const services: ServiceProcess[] = [];
+  const services: NodeProcess[] = [];
   const monitor = new Client({ connectionString: serviceUrl });
   await monitor.connect();
   try {
@@ -142,9 +122,9 @@ async function main(): Promise<void> {
     const api = startService('apps/api/src/main.ts', env);
     const worker = startService('apps/worker/src/main.ts', env);
     services.push(api, worker);
-    await waitUntil(() => /API listening on (http:\/\/\S+) /.test(api.output()), 60_000, 'the API');
+    await waitUntil(() => listeningUrl(api) !== null, 60_000, 'the API');
     await waitUntil(() => /Worker running/.test(worker.output()), 60_000, 'the worker');
-    const apiUrl = /API listening on (http:\/\/\S+) /.exec(api.output())![1]!;
+    const apiUrl = listeningUrl(api)!;
     xaman.setWebhookUrl(`${apiUrl}/v1/webhooks/xaman`);
     const call = async (method: string, path: string, body?: unknown): Promise<any> => {
       const res = await fetch(`${apiUrl}${path}`, {
@@ -346,15 +326,7 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await monitor.end().catch(() => undefined);
-    for (const service of services) service.child.kill('SIGTERM');
-    await Promise.all(
-      services.map(
-        (s) =>
-          new Promise((resolve) =>
-            s.child.exitCode !== null ? resolve(null) : s.child.once('exit', resolve),
-          ),
-      ),
-    );
+    await Promise.all(services.map(stopService));
     await xaman.close();
     await ledger.close();
     for (const name of ['bench_e2e_service', 'bench_e2e_floor', 'bench_e2e_sweep']) {

@@ -15,6 +15,7 @@ const SWITCHES: Record<string, (v: unknown) => boolean> = {
   holdValidation: (v) => typeof v === 'boolean',
   openLedgerFeeMultiplier: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 1_000_000,
   validateAlternateSignerSubset: (v) => typeof v === 'boolean',
+  holdCommands: (v) => Array.isArray(v) && v.every((e) => typeof e === 'string' && e.length > 0),
 };
 
 class ControlError extends Error {

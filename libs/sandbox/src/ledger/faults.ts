@@ -12,6 +12,7 @@ export function makeFaults(chain: Chain): LedgerSandboxFaults {
   };
   const faults: LedgerSandboxFaults = {
     ...defaults,
+    holdCommands: [],
     validateAlternate: (txBlob: string) => {
       const pending = chain.preparePending(txBlob);
       chain.injected.push(pending);
@@ -27,7 +28,7 @@ export function makeFaults(chain: Chain): LedgerSandboxFaults {
       chain.log('fault: all clients disconnected');
     },
     reset: () => {
-      Object.assign(faults, defaults);
+      Object.assign(faults, defaults, { holdCommands: [] });
       chain.injected = [];
       chain.missing.clear();
     },

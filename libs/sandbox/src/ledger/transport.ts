@@ -24,6 +24,9 @@ export class Transport {
   readonly http: Server;
   readonly wss: WebSocketServer;
   readonly subs = new Map<WebSocket, Subscription>();
+  /** Requests held by `faults.holdCommands`, in arrival order, re-checked while any is waiting. */
+  private held: { ws: WebSocket; req: Record<string, unknown> }[] = [];
+  private heldTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly chain: Chain,
@@ -56,6 +59,9 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    if (this.heldTimer) clearInterval(this.heldTimer);
+    this.heldTimer = null;
+    this.held = [];
     this.chain.disconnectClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
@@ -98,6 +104,36 @@ export class Transport {
       });
       return;
     }
+    if (this.isHeld(req)) {
+      this.held.push({ ws, req });
+      this.heldTimer ??= setInterval(() => this.releaseHeld(), 10);
+      return;
+    }
+    this.answer(ws, req);
+  }
+
+  private isHeld(req: Record<string, unknown>): boolean {
+    const command = String(req.command ?? req.method);
+    return this.chain.faults.holdCommands.some(
+      (entry) => entry === command || entry === `${command}:${String(req.account)}`,
+    );
+  }
+
+  /** Executes and answers, in order, the held requests no entry matches any more. */
+  private releaseHeld(): void {
+    const waiting = this.held;
+    this.held = [];
+    for (const item of waiting) {
+      if (this.isHeld(item.req)) this.held.push(item);
+      else this.answer(item.ws, item.req);
+    }
+    if (this.held.length === 0 && this.heldTimer) {
+      clearInterval(this.heldTimer);
+      this.heldTimer = null;
+    }
+  }
+
+  private answer(ws: WebSocket, req: Record<string, unknown>): void {
     const id = req.id;
     try {
       const result = this.handle(ws, req);

@@ -62,6 +62,14 @@ export interface LedgerSandboxFaults {
    * found by `tx`/`account_tx`, and `tx` ranges touching them report `searched_all: false`.
    */
   forgetLedgers(from: number, to: number): void;
+  /**
+   * Requests to hold unanswered: each entry is a command (`"account_info"`) or a command and the
+   * request's `account` (`"account_info:rAccount…"`). A held request is neither executed nor answered
+   * until no entry matches it any more (clear or change the list): then it is executed and answered,
+   * even if its client has gone meanwhile (a held `submit` reaches the ledger after its sender died).
+   * Holds a client inside a chosen step, e.g. to stop a process there and kill it.
+   */
+  holdCommands: string[];
   /** Terminate every client connection (clients see a disconnect). */
   disconnectAll(): void;
   /** Reset every switch to its default. */

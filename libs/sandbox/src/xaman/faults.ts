@@ -1,6 +1,6 @@
 /**
  * What makes platform API calls fail on purpose: injected faults (Xaman's soft and hard error
- * shapes) and the application's rate limit (a sliding minute).
+ * shapes, or no answer at all) and the application's rate limit (a sliding minute).
  */
 import { XamanSandboxError } from './errors';
 import type { XamanSandboxFault } from './types';
@@ -31,8 +31,8 @@ export class PlatformFaults {
   }
 
   inject(fault: XamanSandboxFault): void {
-    if (fault.shape !== 'soft' && fault.shape !== 'hard') {
-      throw new XamanSandboxError(400, 'INVALID_BODY', 'fault.shape must be "soft" or "hard"');
+    if (fault.shape !== 'soft' && fault.shape !== 'hard' && fault.shape !== 'hang') {
+      throw new XamanSandboxError(400, 'INVALID_BODY', 'fault.shape must be "soft", "hard" or "hang"');
     }
     this.faults.push({ ...fault, remaining: fault.count ?? 1 });
   }

@@ -81,6 +81,10 @@ export class PlatformApi {
     const headers = rate.headers;
     const fault = this.parts.faults.take(sub.split('/')[0] ?? '', method);
     if (fault) {
+      if (fault.shape === 'hang') {
+        this.runtime.log('fault: call left unanswered', { method, endpoint: sub.split('/')[0] });
+        return;
+      }
       if (fault.shape === 'hard') {
         sendHardError(log, req, res, new Error(fault.message ?? 'Sandbox injected fault'), headers);
       } else {

@@ -144,8 +144,12 @@ export interface XamanSandboxSignOptions extends XamanSandboxRejectOptions {
 }
 
 export interface XamanSandboxFault {
-  /** 'soft' = `{"error":{"reference","code"}}`, 'hard' = `{"error":true,"message",...}` (HTTP 500). */
-  shape: 'soft' | 'hard';
+  /**
+   * 'soft' = `{"error":{"reference","code"}}`, 'hard' = `{"error":true,"message",...}` (HTTP 500),
+   * 'hang' = no answer at all and nothing done (the connection stays open until the client gives up or
+   * the sandbox closes): a call that times out, or holds its caller in place.
+   */
+  shape: 'soft' | 'hard' | 'hang';
   /** Soft error code (default 500). */
   code?: number;
   /** HTTP status of a soft error (default: `code` when it is 400–599, else 400). Hard errors are always 500. */
