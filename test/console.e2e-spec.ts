@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { apiKeyTools } from '@app/persistence';
 import { buildConsole } from '../scripts/build-console';
 import { launchBrowser } from './support/browser';
-import { FlowEnv, sandboxAction, startFlow } from './support/flow';
+import { FlowEnv, sandboxAction, startFlow, waitUntil } from './support/flow';
 
 /**
  * The web console in headless Chromium against the whole service (API + worker + both sandboxes +
@@ -22,6 +22,7 @@ describe('web console in headless Chromium', () => {
   let env: FlowEnv;
   let browser: Browser;
   let accountId: string;
+  let unenrolled: { address: string; seed: string };
   let viewerKey: string;
   const contexts: BrowserContext[] = [];
 
@@ -34,6 +35,7 @@ describe('web console in headless Chromium', () => {
     accountId = await env.register(setup);
     // The third signer has no Xaman token: the console shows its QR code and sign link.
     const third = setup.signers[2]!.address;
+    unenrolled = { address: third, seed: setup.signers[2]!.seed };
     expect(
       (await env.call('PUT', `/v1/accounts/${accountId}/signers/${third}`, { userToken: null })).status,
     ).toBe(200);
@@ -223,6 +225,43 @@ describe('web console in headless Chromium', () => {
     }
     expect((await env.call('GET', `/v1/proposals/${proposal.id}`)).body.state).toBe('collecting');
   }, 30_000);
+
+  it('an admin enrols a signer from its account page: the QR appears, the signer scans it, and the console shows it enrolled; the quorum-change form is there', async () => {
+    const page = await openConsole();
+    await signIn(page, env.adminKey);
+    await page.goto(`${env.url}/console#/accounts/${accountId}`);
+    const row = page.getByRole('row').filter({ hasText: unenrolled.address });
+    await row.getByText('none').waitFor();
+    await row.getByRole('button', { name: 'Enrol' }).click();
+    const qr = page
+      .getByRole('region', { name: 'Enrolment' })
+      .getByRole('img', { name: `Enrolment QR code for ${unenrolled.address}` });
+    await qr.waitFor();
+    await shot(page, '14-enrolment-qr-desktop');
+    // The signer scans it with Xaman and signs in (the sandbox's phone, holding the signer's key).
+    const signer = (await env.call('GET', `/v1/accounts/${accountId}`)).body.signers.find(
+      (s: any) => s.address === unenrolled.address,
+    );
+    expect(signer.enrolment.state).toBe('pending');
+    expect(
+      (await sandboxAction(env, signer.enrolment.payloadUuid, 'sign', { seed: unenrolled.seed })).status,
+    ).toBe(200);
+    await waitUntil(
+      async () =>
+        (await env.call('GET', `/v1/accounts/${accountId}`)).body.signers.find(
+          (s: any) => s.address === unenrolled.address,
+        ).enrolment.state === 'enrolled',
+      15_000,
+      'the signer enrolled',
+    );
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: unenrolled.address }).getByText('enrolled').waitFor();
+    await page.getByRole('button', { name: 'Change quorum…' }).click();
+    await page.getByRole('form', { name: 'Quorum change' }).waitFor();
+    await shot(page, '15-account-enrolled-quorum-form-desktop');
+    await page.setViewportSize(PHONE);
+    await shot(page, '16-account-enrolled-quorum-form-phone');
+  }, 60_000);
 
   it('a session past its expiry is refused, and the console shows the sign-in page', async () => {
     const page = await openConsole();

@@ -22,7 +22,8 @@ export interface AccountView {
     keyFacts: { funded: boolean; masterDisabled: boolean; regularKey: string | null };
   }[];
   warnings?: Warning[];
-  health?: { warnings?: Warning[] };
+  /** What makes the account weak (GET /v1/accounts/:id answers an array). */
+  health?: Warning[] | { warnings?: Warning[] };
 }
 
 interface Warning {
@@ -118,7 +119,8 @@ export function AccountPage({ id, session, features }: PageProps & { id: string 
     );
   }
   const fromHealth = Array.isArray(health.data) ? health.data : health.data?.warnings;
-  const warnings = fromHealth ?? a.warnings ?? a.health?.warnings ?? [];
+  const fromView = Array.isArray(a.health) ? a.health : a.health?.warnings;
+  const warnings = fromHealth ?? fromView ?? a.warnings ?? [];
   const admin = can(session, 'admin');
 
   const refresh = async () => {
