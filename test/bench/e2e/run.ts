@@ -137,6 +137,8 @@ async function main(): Promise<void> {
       XAMAN_POLL_INTERVAL_MS: '30000',
       TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
       WORKER_TICK_MS: '250',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      PROPOSAL_RATE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'error',
       HOST: '127.0.0.1',
       PORT: '0',
