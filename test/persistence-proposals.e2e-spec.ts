@@ -424,6 +424,45 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect(due.map((p) => p.id)).toEqual([pastDeadline, pastLedger]);
     });
 
+    it('dueForExpiry claims: two units of work at once never take the same proposal', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await world.propose({ deadline: at(i), lastLedgerSequence: 900 }));
+      const uow = new TypeormUnitOfWork(wide);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstClaimed!: (ids: string[]) => void;
+      const firstDone = new Promise<string[]>((resolve) => (firstClaimed = resolve));
+      const first = uow.run(async (tx) => {
+        const due = await tx.proposals.dueForExpiry(at(100), 0, 4);
+        firstClaimed(due.map((p) => p.id));
+        await held; // keeps its rows locked while the second claims
+      });
+      const a = await firstDone;
+      const b = await uow.run(async (tx) =>
+        (await tx.proposals.dueForExpiry(at(100), 0, 4)).map((p) => p.id),
+      );
+      release();
+      await first;
+      expect(a).toEqual(ids.slice(0, 4));
+      expect(b).toEqual(ids.slice(4));
+    });
+
+    it('transitionMany moves only the proposals still in a `from` state, and returns them changed', async () => {
+      const [one, two, three] = [await world.propose(), await world.propose(), await world.propose()];
+      expect(await repos.proposals.transition(three, ['collecting'], 'cancelled', {})).toBe(true);
+      const moved = await repos.proposals.transitionMany([one, two, three], ['collecting'], 'expired', {
+        finalReason: 'deadline',
+      });
+      expect(moved.map((p) => [p.id, p.state, p.finalReason, p.closedAt !== null]).sort()).toEqual(
+        [
+          [one, 'expired', 'deadline', true],
+          [two, 'expired', 'deadline', true],
+        ].sort(),
+      );
+      expect((await repos.proposals.find(three))!.state).toBe('cancelled');
+      expect(await repos.proposals.transitionMany([one], ['collecting'], 'expired', {})).toEqual([]);
+    });
+
     it('inStates (least recently updated first), awaitingCombine and list (keyset, newest first)', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(await world.propose());

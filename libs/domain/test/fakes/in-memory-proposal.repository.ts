@@ -159,6 +159,19 @@ export class InMemoryProposalRepository extends ProposalRepository {
     return true;
   }
 
+  async transitionMany(
+    ids: readonly string[],
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<ProposalRecord[]> {
+    const moved: ProposalRecord[] = [];
+    for (const id of ids) {
+      if (await this.transition(id, from, to, patch)) moved.push(this.proposals.get(id)!);
+    }
+    return moved;
+  }
+
   async patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean> {
     const proposal = this.proposals.get(id);
     if (!proposal || !states.includes(proposal.state)) return false;
@@ -269,6 +282,11 @@ export class InMemoryProposalRepository extends ProposalRepository {
     )) {
       this.signatures.delete(signature.id);
     }
+  }
+
+  async liveRequestsOf(proposalIds: readonly string[]): Promise<SignatureRequestRecord[]> {
+    const ids = new Set(proposalIds);
+    return this.requests.filter((r) => ids.has(r.proposalId) && isLiveRequestState(r.state));
   }
 
   async touchRequest(id: string, at: Date): Promise<void> {
