@@ -400,7 +400,7 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect((await repos.proposals.requestsToWithdraw(now, 1)).map((r) => r.id)).toEqual([createdNoRetry]);
     });
 
-    it('dueQueuedRequests and openRequestsNotSeenSince use the times they are given', async () => {
+    it('dueQueuedRequests and claimRequestsNotSeenSince use the times they are given', async () => {
       const [neverLeased, due, later] = await proposalWith('collecting', [
         { state: 'queued', next: null },
         { state: 'queued', next: at(10) },
@@ -410,8 +410,30 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect(await repos.proposals.dueQueuedRequests(at(11), 10)).toEqual([neverLeased, due, later]);
       const [open] = await proposalWith('collecting', [{ state: 'opened', next: null }]);
       await repos.proposals.touchRequest(open!, at(50));
-      expect((await repos.proposals.openRequestsNotSeenSince(at(50), 10)).map((r) => r.id)).toEqual([]);
-      expect((await repos.proposals.openRequestsNotSeenSince(at(51), 10)).map((r) => r.id)).toEqual([open]);
+      expect((await repos.proposals.claimRequestsNotSeenSince(at(50), at(60), 10)).map((r) => r.id)).toEqual(
+        [],
+      );
+      expect((await repos.proposals.claimRequestsNotSeenSince(at(51), at(60), 10)).map((r) => r.id)).toEqual([
+        open,
+      ]);
+      // Claimed: marked checked at 60, so not due again before then.
+      expect(await repos.proposals.claimRequestsNotSeenSince(at(51), at(61), 10)).toEqual([]);
+      expect((await repos.proposals.findRequest(open!))!.updatedAt).toEqual(at(60));
+    });
+
+    it('claimRequestsNotSeenSince: concurrent pollers never take the same payload', async () => {
+      const opened = { state: 'opened' as const, next: null };
+      const ids = [
+        ...(await proposalWith('collecting', [opened, opened, opened])),
+        ...(await proposalWith('collecting', [opened, opened, opened])),
+      ];
+      for (const id of ids) await repos.proposals.touchRequest(id, at(1));
+      const claims = await concurrently(4, (proposals) =>
+        proposals.claimRequestsNotSeenSince(at(50), at(60), 1),
+      );
+      const taken = claims.flatMap((c) => c.map((r) => r.id));
+      expect(new Set(taken).size).toBe(taken.length);
+      expect(taken.length).toBeGreaterThan(0);
     });
 
     it('dueForExpiry: collecting proposals past their deadline or LastLedgerSequence', async () => {

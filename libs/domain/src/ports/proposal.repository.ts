@@ -138,7 +138,16 @@ export abstract class ProposalRepository {
 
   // ---- due work for the worker
   abstract dueQueuedRequests(now: Date, limit: number): Promise<string[]>;
-  abstract openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]>;
+  /**
+   * Claims up to `limit` open payload requests not checked since `before` (least recently checked
+   * first): each is marked checked at `now`, so until the poll interval passes again no other poller
+   * takes it. Rows another claimer holds are skipped.
+   */
+  abstract claimRequestsNotSeenSince(
+    before: Date,
+    now: Date,
+    limit: number,
+  ): Promise<SignatureRequestRecord[]>;
   /** Live requests of proposals that left `collecting`, whose next withdrawal attempt is due. */
   abstract requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]>;
   /**

@@ -302,11 +302,12 @@ export class InMemoryProposalRepository extends ProposalRepository {
       .map((r) => r.id);
   }
 
-  async openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]> {
+  async claimRequestsNotSeenSince(before: Date, now: Date, limit: number): Promise<SignatureRequestRecord[]> {
     return this.requests
       .filter((r) => (r.state === 'created' || r.state === 'opened') && r.updatedAt < before)
       .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
-      .slice(0, limit);
+      .slice(0, limit)
+      .map((r) => this.requests.put({ ...r, updatedAt: now }));
   }
 
   async requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]> {

@@ -349,12 +349,23 @@ export class TypeormProposalRepository extends ProposalRepository {
     return rows.map((r) => r.id);
   }
 
-  openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]> {
-    return this.requests.find({
-      where: { state: In(['created', 'opened']), updatedAt: LessThan(before) },
-      order: { updatedAt: 'ASC', id: 'ASC' },
-      take: limit,
-    });
+  /** One UPDATE over a `FOR UPDATE SKIP LOCKED` subselect (index `signature_requests_open`). */
+  async claimRequestsNotSeenSince(before: Date, now: Date, limit: number): Promise<SignatureRequestRecord[]> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests SET updated_at = $2
+       WHERE id IN (
+         SELECT id FROM signature_requests
+         WHERE state IN ('created', 'opened') AND updated_at < $1
+         ORDER BY updated_at, id
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [before, now, limit],
+    );
+    return rows
+      .map((row) => hydrate(this.manager, SignatureRequestEntity, row))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Served by the partial index `signature_requests_live`, joined to each request's proposal. */
