@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull } from 'typeorm';
 import {
   InsertProposalResult,
   isOpenProposalState,
