@@ -150,7 +150,12 @@ describe('proposal lifecycle: dropped transactions, withdrawn payloads', () => {
     await waitUntil(
       async () => {
         last = unneeded.map((s: any) => payloadMeta(s.payloadUuid));
-        return unneeded.every((s: any) => payloadMeta(s.payloadUuid).cancelled === true);
+        if (!unneeded.every((s: any) => payloadMeta(s.payloadUuid).cancelled === true)) return false;
+        // Xaman says cancelled a moment before the worker records it: wait for both.
+        const now = (await env.call('GET', `/v1/proposals/${created.id}`)).body;
+        return unneeded.every(
+          (signer: any) => now.signers.find((s: any) => s.address === signer.address).state === 'cancelled',
+        );
       },
       20_000,
       'the unneeded payloads to be cancelled at Xaman',

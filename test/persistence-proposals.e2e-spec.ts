@@ -400,7 +400,7 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect((await repos.proposals.requestsToWithdraw(now, 1)).map((r) => r.id)).toEqual([createdNoRetry]);
     });
 
-    it('dueQueuedRequests and openRequestsNotSeenSince use the times they are given', async () => {
+    it('dueQueuedRequests and claimRequestsNotSeenSince use the times they are given', async () => {
       const [neverLeased, due, later] = await proposalWith('collecting', [
         { state: 'queued', next: null },
         { state: 'queued', next: at(10) },
@@ -410,8 +410,30 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect(await repos.proposals.dueQueuedRequests(at(11), 10)).toEqual([neverLeased, due, later]);
       const [open] = await proposalWith('collecting', [{ state: 'opened', next: null }]);
       await repos.proposals.touchRequest(open!, at(50));
-      expect((await repos.proposals.openRequestsNotSeenSince(at(50), 10)).map((r) => r.id)).toEqual([]);
-      expect((await repos.proposals.openRequestsNotSeenSince(at(51), 10)).map((r) => r.id)).toEqual([open]);
+      expect((await repos.proposals.claimRequestsNotSeenSince(at(50), at(60), 10)).map((r) => r.id)).toEqual(
+        [],
+      );
+      expect((await repos.proposals.claimRequestsNotSeenSince(at(51), at(60), 10)).map((r) => r.id)).toEqual([
+        open,
+      ]);
+      // Claimed: marked checked at 60, so not due again before then.
+      expect(await repos.proposals.claimRequestsNotSeenSince(at(51), at(61), 10)).toEqual([]);
+      expect((await repos.proposals.findRequest(open!))!.updatedAt).toEqual(at(60));
+    });
+
+    it('claimRequestsNotSeenSince: concurrent pollers never take the same payload', async () => {
+      const opened = { state: 'opened' as const, next: null };
+      const ids = [
+        ...(await proposalWith('collecting', [opened, opened, opened])),
+        ...(await proposalWith('collecting', [opened, opened, opened])),
+      ];
+      for (const id of ids) await repos.proposals.touchRequest(id, at(1));
+      const claims = await concurrently(4, (proposals) =>
+        proposals.claimRequestsNotSeenSince(at(50), at(60), 1),
+      );
+      const taken = claims.flatMap((c) => c.map((r) => r.id));
+      expect(new Set(taken).size).toBe(taken.length);
+      expect(taken.length).toBeGreaterThan(0);
     });
 
     it('dueForExpiry: collecting proposals past their deadline or LastLedgerSequence', async () => {
@@ -422,6 +444,45 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       expect(await repos.proposals.transition(quorum, ['collecting'], 'quorum_reached', {})).toBe(true);
       const due = await repos.proposals.dueForExpiry(at(100), 100, 10);
       expect(due.map((p) => p.id)).toEqual([pastDeadline, pastLedger]);
+    });
+
+    it('dueForExpiry claims: two units of work at once never take the same proposal', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) ids.push(await world.propose({ deadline: at(i), lastLedgerSequence: 900 }));
+      const uow = new TypeormUnitOfWork(wide);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstClaimed!: (ids: string[]) => void;
+      const firstDone = new Promise<string[]>((resolve) => (firstClaimed = resolve));
+      const first = uow.run(async (tx) => {
+        const due = await tx.proposals.dueForExpiry(at(100), 0, 4);
+        firstClaimed(due.map((p) => p.id));
+        await held; // keeps its rows locked while the second claims
+      });
+      const a = await firstDone;
+      const b = await uow.run(async (tx) =>
+        (await tx.proposals.dueForExpiry(at(100), 0, 4)).map((p) => p.id),
+      );
+      release();
+      await first;
+      expect(a).toEqual(ids.slice(0, 4));
+      expect(b).toEqual(ids.slice(4));
+    });
+
+    it('transitionMany moves only the proposals still in a `from` state, and returns them changed', async () => {
+      const [one, two, three] = [await world.propose(), await world.propose(), await world.propose()];
+      expect(await repos.proposals.transition(three, ['collecting'], 'cancelled', {})).toBe(true);
+      const moved = await repos.proposals.transitionMany([one, two, three], ['collecting'], 'expired', {
+        finalReason: 'deadline',
+      });
+      expect(moved.map((p) => [p.id, p.state, p.finalReason, p.closedAt !== null]).sort()).toEqual(
+        [
+          [one, 'expired', 'deadline', true],
+          [two, 'expired', 'deadline', true],
+        ].sort(),
+      );
+      expect((await repos.proposals.find(three))!.state).toBe('cancelled');
+      expect(await repos.proposals.transitionMany([one], ['collecting'], 'expired', {})).toEqual([]);
     });
 
     it('inStates (least recently updated first), awaitingCombine and list (keyset, newest first)', async () => {

@@ -98,6 +98,15 @@ describe('query plans of the due-work queries (real PostgreSQL)', () => {
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
+  it('liveRequestsOf (the withdrawal after a batched expiry) reads the requests by proposal', async () => {
+    const ids = (
+      await ds.query<{ id: string }[]>(`SELECT id FROM proposals ORDER BY sequence DESC LIMIT 20`)
+    ).map((r) => r.id);
+    const plan = await planOf((proposals) => proposals.liveRequestsOf(ids));
+    expect(plan).toMatch(/(Index Scan|Bitmap Index Scan) (using|on) signature_requests_by_proposal/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   it('both return the expected rows on this data', async () => {
     const proposals = new TypeormProposalRepository(ds.manager);
     // 19 closed proposals (sequence % 1000 = 0) with three queued requests each.

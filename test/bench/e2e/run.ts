@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         persistent: false,
       });
   baseUrl = baseUrl ?? embedded!.url;
-  const serviceUrl = await scratchDatabase(baseUrl, 'bench_e2e_service');
+  // Scratch databases named after the base one, so benches against one server do not drop each other's.
+  const prefix = `${new URL(baseUrl).pathname.slice(1) || 'postgres'}_bench`;
+  const serviceUrl = await scratchDatabase(baseUrl, `${prefix}_service`);
   const ledger = await startLedgerSandbox({ port: 0, closeIntervalMs: 250 });
   const xaman = await startXamanSandbox({
     port: 0,
@@ -115,6 +117,8 @@ async function main(): Promise<void> {
       XAMAN_POLL_INTERVAL_MS: '30000',
       TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
       WORKER_TICK_MS: '250',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      PROPOSAL_RATE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'error',
       HOST: '127.0.0.1',
       PORT: '0',
@@ -254,11 +258,11 @@ async function main(): Promise<void> {
     const rss = { api: peakRssMb(api.child.pid!), worker: peakRssMb(worker.child.pid!) };
     const serviceCpu = { api: cpuMs(api.child.pid!), worker: cpuMs(worker.child.pid!) };
 
-    const floorUrl = await scratchDatabase(baseUrl, 'bench_e2e_floor');
+    const floorUrl = await scratchDatabase(baseUrl, `${prefix}_floor`);
     const floor = await postgresFloor(floorUrl, { clients: 8, seconds: 5 });
     const createFloor = await creationFloor(floorUrl, { clients: 8, seconds: 3, signers: signerCount });
 
-    const sweepUrl = await scratchDatabase(baseUrl, 'bench_e2e_sweep');
+    const sweepUrl = await scratchDatabase(baseUrl, `${prefix}_sweep`);
     const sweepSource = createDataSource(sweepUrl, 4);
     await sweepSource.initialize();
     const sweep = await expirySweep(sweepSource, sweepTotal, sweepDue);
@@ -329,7 +333,7 @@ async function main(): Promise<void> {
     await Promise.all(services.map(stopService));
     await xaman.close();
     await ledger.close();
-    for (const name of ['bench_e2e_service', 'bench_e2e_floor', 'bench_e2e_sweep']) {
+    for (const name of [`${prefix}_service`, `${prefix}_floor`, `${prefix}_sweep`]) {
       await adminQuery(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
     }
     await embedded?.stop();

@@ -21,6 +21,10 @@ export interface AuditEventFilter {
 /** The append-only audit trail: every change and who caused it. */
 export abstract class AuditRepository {
   abstract append(actor: Actor, entry: AuditEntry): Promise<void>;
+  /** Several entries by one actor, in order; an adapter may write them in one statement. */
+  async appendMany(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    for (const entry of entries) await this.append(actor, entry);
+  }
   /** Newest first. */
   abstract list(filter: AuditEventFilter): Promise<AuditEventRecord[]>;
 }

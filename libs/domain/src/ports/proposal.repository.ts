@@ -74,6 +74,8 @@ export abstract class ProposalRepository {
   /** Newest first, keyset-paginated by (createdAt, id). */
   abstract list(filter: ProposalListFilter): Promise<ProposalRecord[]>;
   abstract requestsOf(proposalId: string): Promise<SignatureRequestRecord[]>;
+  /** The live requests (queued, created, opened) of several proposals, in one read. */
+  abstract liveRequestsOf(proposalIds: readonly string[]): Promise<SignatureRequestRecord[]>;
   abstract signaturesOf(proposalId: string): Promise<SignatureRecord[]>;
 
   /** `state` from one of `from` to `to`, with the patch; false when the proposal was elsewhere. */
@@ -83,6 +85,16 @@ export abstract class ProposalRepository {
     to: ProposalState,
     patch: ProposalPatch,
   ): Promise<boolean>;
+  /**
+   * The batch form of `transition`: every proposal of `ids` still in one of `from` moves to `to` with
+   * the patch, in one statement; returns those that moved, as they are after the change.
+   */
+  abstract transitionMany(
+    ids: readonly string[],
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<ProposalRecord[]>;
   /** Updates fields of a proposal still in one of `states` (no state change); false otherwise. */
   abstract patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean>;
   /**
@@ -131,9 +143,23 @@ export abstract class ProposalRepository {
 
   // ---- due work for the worker
   abstract dueQueuedRequests(now: Date, limit: number): Promise<string[]>;
-  abstract openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]>;
+  /**
+   * Claims up to `limit` open payload requests not checked since `before` (least recently checked
+   * first): each is marked checked at `now`, so until the poll interval passes again no other poller
+   * takes it. Rows another claimer holds are skipped.
+   */
+  abstract claimRequestsNotSeenSince(
+    before: Date,
+    now: Date,
+    limit: number,
+  ): Promise<SignatureRequestRecord[]>;
   /** Live requests of proposals that left `collecting`, whose next withdrawal attempt is due. */
   abstract requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]>;
+  /**
+   * Collecting proposals past their deadline or LastLedgerSequence. Inside a unit of work the rows are
+   * claimed for it (locked; rows another unit of work holds are skipped), so concurrent sweepers
+   * share the due rows instead of repeating them.
+   */
   abstract dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
   /** Least recently updated first; optionally one account's only. */
   abstract inStates(

@@ -66,6 +66,8 @@ export interface ClaimedWebhookDelivery {
  */
 export abstract class WebhookOutbox {
   abstract emit(event: NewWebhookEvent): Promise<void>;
+  /** Several events, in order (a batch of changes); an adapter may store them in fewer statements. */
+  abstract emitMany(events: readonly NewWebhookEvent[]): Promise<void>;
 }
 
 export interface WebhookDeliveryFilter {

@@ -5,6 +5,7 @@ import {
   collectingProposal,
   operator,
   payloadOf,
+  propose,
   proposalOf,
   requestOf,
   signs,
@@ -89,6 +90,19 @@ describe('CloseProposal', () => {
         'cancelled',
         'cancelled',
       ]);
+    });
+
+    it('expires every due proposal of a batch, with one audit event each, and withdraws all their payloads', async () => {
+      const { d, proposal } = await collectingProposal({ tickets: [101] });
+      const second = await propose(d, proposal.accountId);
+      d.clock.set(new Date(Math.max(proposal.deadline.getTime(), second.deadline.getTime())));
+      expect(await d.closing.expireDue()).toBe(2);
+      expect(await d.closing.expireDue()).toBe(0);
+      for (const id of [proposal.id, second.id]) {
+        expect((await proposalOf(d, id)).state).toBe('expired');
+        expect(d.audit.of(id).filter((e) => e.action === 'proposal.expired')).toHaveLength(1);
+        expect((await d.proposals.requestsOf(id)).every((r) => r.state === 'cancelled')).toBe(true);
+      }
     });
 
     it('expires a proposal whose LastLedgerSequence passed before its deadline', async () => {

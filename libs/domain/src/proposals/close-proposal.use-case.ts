@@ -105,26 +105,37 @@ export class CloseProposal {
     return true;
   }
 
-  /** Worker: closes collecting proposals past their deadline or LastLedgerSequence. */
+  /**
+   * Worker: closes collecting proposals past their deadline or LastLedgerSequence, a batch at a time:
+   * the due rows are claimed and expired in one unit of work (one conditional update per reason, with
+   * their audit and outbox rows), so concurrent workers share them; then their payloads are withdrawn.
+   */
   async expireDue(limit = 100): Promise<number> {
     // Without the ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
     const validated = await this.ledger.validatedLedgerIndex().catch(() => 0);
-    const due = await this.proposals.dueForExpiry(this.clock.now(), validated, limit);
-    let expired = 0;
-    for (const proposal of due) {
-      const reason =
-        validated > proposal.lastLedgerSequence
-          ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
-          : 'The signing deadline passed before the quorum was reached';
-      if (
-        await this.changes.proposal(proposal.id, 'expired', WORKER_ACTOR, { patch: { finalReason: reason } })
-      ) {
-        expired++;
-        this.log.info('proposal expired', { proposalId: proposal.id });
-        await this.withdrawal.forProposal(proposal.id, WORKER_ACTOR);
+    const expired = await this.changes.inUnitOfWork(async (tx) => {
+      const due = await tx.proposals.dueForExpiry(this.clock.now(), validated, limit);
+      const byReason = new Map<string, string[]>();
+      for (const proposal of due) {
+        const reason =
+          validated > proposal.lastLedgerSequence
+            ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
+            : 'The signing deadline passed before the quorum was reached';
+        byReason.set(reason, [...(byReason.get(reason) ?? []), proposal.id]);
       }
-    }
-    return expired;
+      const moved: string[] = [];
+      for (const [reason, ids] of byReason) {
+        const changed = await this.changes.proposalsIn(tx, ids, 'expired', WORKER_ACTOR, {
+          patch: { finalReason: reason },
+        });
+        moved.push(...changed.map((p) => p.id));
+      }
+      return moved;
+    });
+    if (expired.length === 0) return 0;
+    this.log.info('proposals expired', { count: expired.length, proposalIds: expired.slice(0, 20) });
+    await this.withdrawal.forProposals(expired, WORKER_ACTOR);
+    return expired.length;
   }
 
   /**

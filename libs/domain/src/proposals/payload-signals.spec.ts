@@ -86,4 +86,12 @@ describe('PayloadSignals', () => {
     expect(fetchesOf(uuid)).toBe(1);
     expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
   });
+
+  it('claims what it polls: a second poller in the same interval finds nothing to repeat', async () => {
+    d.clock.advance(d.settings.pollIntervalMs + 1);
+    expect(await d.polling.execute()).toBe(3);
+    expect(await d.polling.execute()).toBe(0);
+    d.clock.advance(d.settings.pollIntervalMs + 1);
+    expect(await d.polling.execute()).toBe(3);
+  });
 });

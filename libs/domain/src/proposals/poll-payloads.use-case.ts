@@ -15,8 +15,10 @@ export class PollPayloads {
   ) {}
 
   async execute(limit = 50): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.settings.pollIntervalMs);
-    const requests = await this.proposals.openRequestsNotSeenSince(before, limit);
+    const now = this.clock.now();
+    const before = new Date(now.getTime() - this.settings.pollIntervalMs);
+    // Claimed: another worker replica polls other payloads, not these again.
+    const requests = await this.proposals.claimRequestsNotSeenSince(before, now, limit);
     for (const request of requests) {
       if (!request.xamanPayloadUuid) continue;
       try {

@@ -53,7 +53,10 @@ export class ResolvePayload {
       this.watches.unwatch(payloadUuid);
       return 'expired';
     }
-    await this.proposals.touchRequest(request.id, this.clock.now());
+    // Checked now: the poller leaves it alone for a while. A poll claimed it already, and a resolved
+    // payload's transition below marks it anyway.
+    if (source !== 'poll' && !payload.resolved)
+      await this.proposals.touchRequest(request.id, this.clock.now());
     const proposal = await this.proposals.find(request.proposalId);
     if (!proposal) return 'ignored';
 

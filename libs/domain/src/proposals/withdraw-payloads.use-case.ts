@@ -38,6 +38,12 @@ export class WithdrawPayloads {
     return Promise.all(live.map((request) => this.withdraw(request, actor)));
   }
 
+  /** The same for several closed proposals, their live requests read at once. */
+  async forProposals(proposalIds: readonly string[], actor: Actor): Promise<WithdrawalReport[]> {
+    const live = await this.proposals.liveRequestsOf(proposalIds);
+    return Promise.all(live.map((request) => this.withdraw(request, actor)));
+  }
+
   /** Worker: every pending withdrawal that is due. */
   async runDue(limit = 100): Promise<number> {
     const due = await this.proposals.requestsToWithdraw(this.clock.now(), limit);

@@ -43,6 +43,38 @@ describe('StateChanges', () => {
     expect((await d.proposals.find(proposal.id))!.closedAt).toEqual(closedAt);
   });
 
+  it('proposalsIn moves a batch in one unit of work: one audit and one outbox event each, others untouched', async () => {
+    d = buildDomain();
+    const account = await registerTreasury(d, { tickets: [101, 102, 103] });
+    proposal = await propose(d, account.id);
+    const second = await propose(d, account.id);
+    const third = await propose(d, account.id);
+    await d.changes.proposal(third.id, 'cancelled', operator);
+    const moved = await d.changes.inUnitOfWork((tx) =>
+      d.changes.proposalsIn(tx, [proposal.id, second.id, third.id], 'expired', operator, {
+        patch: { finalReason: 'deadline' },
+      }),
+    );
+    expect(moved.map((p) => p.id).sort()).toEqual([proposal.id, second.id].sort());
+    for (const id of [proposal.id, second.id]) {
+      expect(await d.proposals.find(id)).toMatchObject({ state: 'expired', finalReason: 'deadline' });
+      expect(d.audit.of(id).filter((e) => e.action === 'proposal.expired')).toHaveLength(1);
+    }
+    expect((await d.proposals.find(third.id))!.state).toBe('cancelled');
+    expect(d.audit.of(third.id).filter((e) => e.action === 'proposal.expired')).toHaveLength(0);
+  });
+
+  it('proposalsIn writes nothing when its unit of work fails', async () => {
+    await expect(
+      d.changes.inUnitOfWork(async (tx) => {
+        await d.changes.proposalsIn(tx, [proposal.id], 'expired', operator);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await d.proposals.find(proposal.id))!.state).toBe('collecting');
+    expect(eventsOf('proposal.expired')).toHaveLength(0);
+  });
+
   it('never leaves a state the table does not allow (collecting -> succeeded is refused)', async () => {
     expect(await d.changes.proposal(proposal.id, 'settledSuccess', operator)).toBe(false);
     expect((await d.proposals.find(proposal.id))!.state).toBe('collecting');

@@ -71,7 +71,7 @@ export class StateChanges {
     return this.uow.run((tx) => this.proposalIn(tx, proposalId, name, actor, options));
   }
 
-  /** The same, inside a caller's unit of work. */
+  /** The same, inside a caller's unit of work (the batch form with one proposal). */
   async proposalIn(
     tx: TransactionalRepositories,
     proposalId: string,
@@ -79,35 +79,58 @@ export class StateChanges {
     actor: Actor,
     options: ChangeOptions<ProposalPatch> = {},
   ): Promise<boolean> {
+    return (await this.proposalsIn(tx, [proposalId], name, actor, options)).length === 1;
+  }
+
+  /** Runs `work` in one unit of work (a batch of changes with the reads that chose them). */
+  inUnitOfWork<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T> {
+    return this.uow.run(work);
+  }
+
+  /**
+   * The batch form of `proposalIn`: transition `name` for every proposal of `ids` still in one of its
+   * `from` states, by one conditional update, with one audit event and one outbox event each, all in
+   * the caller's unit of work. Returns the proposals that moved.
+   */
+  async proposalsIn(
+    tx: TransactionalRepositories,
+    ids: readonly string[],
+    name: ProposalTransitionName,
+    actor: Actor,
+    options: ChangeOptions<ProposalPatch> = {},
+  ): Promise<ProposalRecord[]> {
+    if (ids.length === 0) return [];
     const { from, to } = PROPOSAL_TRANSITIONS[name];
     const now = this.clock.now();
     const closing = !isOpenProposalState(to);
-    const applied = await tx.proposals.transition(proposalId, from, to, {
+    const moved = await tx.proposals.transitionMany(ids, from, to, {
       ...options.patch,
       ...(to === 'quorum_reached' ? { quorumReachedAt: now } : {}),
       closedAt: closing ? now : null,
     });
-    if (!applied) return false;
+    if (moved.length === 0) return [];
     const details = { from: [...from] as ProposalState[], transition: name, ...options.details };
-    await tx.audit.append(actor, {
-      action: `proposal.${to}`,
-      entityType: 'proposal',
-      entityId: proposalId,
-      details,
-    });
-    const proposal = await tx.proposals.find(proposalId);
-    if (proposal) {
-      await tx.outbox.emit(
+    await tx.audit.appendMany(
+      actor,
+      moved.map((proposal) => ({
+        action: `proposal.${to}`,
+        entityType: 'proposal',
+        entityId: proposal.id,
+        details,
+      })),
+    );
+    await tx.outbox.emitMany(
+      moved.map((proposal) =>
         webhookEvent(
           `proposal.${to}`,
-          proposalId,
+          proposal.id,
           { ...proposalEventData(proposal), from: details.from, transition: name },
           now,
         ),
-      );
-      this.observeProposal(name, proposal, now);
-    }
-    return true;
+      ),
+    );
+    for (const proposal of moved) this.observeProposal(name, proposal, now);
+    return moved;
   }
 
   private observeProposal(name: ProposalTransitionName, proposal: ProposalRecord, now: Date): void {

@@ -171,6 +171,19 @@ export class InMemoryProposalRepository extends ProposalRepository {
     return true;
   }
 
+  async transitionMany(
+    ids: readonly string[],
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<ProposalRecord[]> {
+    const moved: ProposalRecord[] = [];
+    for (const id of ids) {
+      if (await this.transition(id, from, to, patch)) moved.push(this.proposals.get(id)!);
+    }
+    return moved;
+  }
+
   async patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean> {
     const proposal = this.proposals.get(id);
     if (!proposal || !states.includes(proposal.state)) return false;
@@ -283,6 +296,11 @@ export class InMemoryProposalRepository extends ProposalRepository {
     }
   }
 
+  async liveRequestsOf(proposalIds: readonly string[]): Promise<SignatureRequestRecord[]> {
+    const ids = new Set(proposalIds);
+    return this.requests.filter((r) => ids.has(r.proposalId) && isLiveRequestState(r.state));
+  }
+
   async touchRequest(id: string, at: Date): Promise<void> {
     const request = this.requests.get(id);
     if (request) this.requests.put({ ...request, updatedAt: at });
@@ -296,11 +314,12 @@ export class InMemoryProposalRepository extends ProposalRepository {
       .map((r) => r.id);
   }
 
-  async openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]> {
+  async claimRequestsNotSeenSince(before: Date, now: Date, limit: number): Promise<SignatureRequestRecord[]> {
     return this.requests
       .filter((r) => (r.state === 'created' || r.state === 'opened') && r.updatedAt < before)
       .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
-      .slice(0, limit);
+      .slice(0, limit)
+      .map((r) => this.requests.put({ ...r, updatedAt: now }));
   }
 
   async requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]> {

@@ -33,6 +33,9 @@ export class InMemoryWebhookRepository extends WebhookRepository {
 
   /** The outbox port, bound to these tables (writes undo with the unit of work). */
   readonly outbox: WebhookOutbox = {
+    emitMany: async (events: readonly NewWebhookEvent[]) => {
+      for (const event of events) await this.outbox.emit(event);
+    },
     emit: async (event: NewWebhookEvent) => {
       const id = randomUUID();
       const sequence = this.nextSequence++;

@@ -8,16 +8,24 @@ export class TypeormAuditRepository extends AuditRepository {
     super();
   }
 
-  async append(actor: Actor, entry: AuditEntry): Promise<void> {
-    await this.manager.getRepository(AuditEventEntity).insert({
-      actorType: actor.type,
-      actorId: actor.id,
-      requestId: actor.requestId ?? null,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      details: (entry.details ?? {}) as never,
-    });
+  append(actor: Actor, entry: AuditEntry): Promise<void> {
+    return this.appendMany(actor, [entry]);
+  }
+
+  /** One multi-row INSERT. */
+  override async appendMany(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.manager.getRepository(AuditEventEntity).insert(
+      entries.map((entry) => ({
+        actorType: actor.type,
+        actorId: actor.id,
+        requestId: actor.requestId ?? null,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        details: (entry.details ?? {}) as never,
+      })),
+    );
   }
 
   /** Newest first (by id, the order of appending); `beforeId` pages on. */

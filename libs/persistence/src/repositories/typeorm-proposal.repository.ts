@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull } from 'typeorm';
 import {
   InsertProposalResult,
   isOpenProposalState,
@@ -193,6 +193,25 @@ export class TypeormProposalRepository extends ProposalRepository {
     );
   }
 
+  /** One UPDATE ... WHERE id IN (...) AND state IN (...) RETURNING *: the batch form of `transition`. */
+  async transitionMany(
+    ids: readonly string[],
+    from: readonly ProposalState[],
+    to: ProposalState,
+    patch: ProposalPatch,
+  ): Promise<ProposalRecord[]> {
+    if (ids.length === 0 || from.length === 0) return [];
+    const closedAt = isOpenProposalState(to) ? null : (patch.closedAt ?? (() => 'now()'));
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(ProposalEntity)
+      .set(columns<ProposalEntity>({ updatedAt: () => 'now()', ...patch, state: to, closedAt }))
+      .where('id IN (:...ids) AND state IN (:...from)', { ids: [...ids], from: [...from] })
+      .returning('*')
+      .execute();
+    return (result.raw as Record<string, unknown>[]).map((row) => hydrate(this.manager, ProposalEntity, row));
+  }
+
   async patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean> {
     if (states.length === 0) return false;
     return this.updateProposalIf(id, 'state IN (:...states)', { states: [...states] }, patch);
@@ -304,6 +323,17 @@ export class TypeormProposalRepository extends ProposalRepository {
     await this.manager.getRepository(SignatureEntity).delete({ proposalId, signerAddress });
   }
 
+  async liveRequestsOf(proposalIds: readonly string[]): Promise<SignatureRequestRecord[]> {
+    if (proposalIds.length === 0) return [];
+    const rows = await this.manager.query<Record<string, unknown>[]>(
+      `SELECT * FROM signature_requests
+       WHERE proposal_id = ANY($1::uuid[]) AND state IN ${LIVE_REQUEST_STATES_SQL}
+       ORDER BY proposal_id, signer_address, attempt`,
+      [proposalIds],
+    );
+    return rows.map((row) => hydrate(this.manager, SignatureRequestEntity, row));
+  }
+
   async touchRequest(id: string, at: Date): Promise<void> {
     await this.requests.update({ id }, { updatedAt: at });
   }
@@ -319,12 +349,23 @@ export class TypeormProposalRepository extends ProposalRepository {
     return rows.map((r) => r.id);
   }
 
-  openRequestsNotSeenSince(before: Date, limit: number): Promise<SignatureRequestRecord[]> {
-    return this.requests.find({
-      where: { state: In(['created', 'opened']), updatedAt: LessThan(before) },
-      order: { updatedAt: 'ASC', id: 'ASC' },
-      take: limit,
-    });
+  /** One UPDATE over a `FOR UPDATE SKIP LOCKED` subselect (index `signature_requests_open`). */
+  async claimRequestsNotSeenSince(before: Date, now: Date, limit: number): Promise<SignatureRequestRecord[]> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests SET updated_at = $2
+       WHERE id IN (
+         SELECT id FROM signature_requests
+         WHERE state IN ('created', 'opened') AND updated_at < $1
+         ORDER BY updated_at, id
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [before, now, limit],
+    );
+    return rows
+      .map((row) => hydrate(this.manager, SignatureRequestEntity, row))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Served by the partial index `signature_requests_live`, joined to each request's proposal. */
@@ -342,19 +383,21 @@ export class TypeormProposalRepository extends ProposalRepository {
     return rows.map((row) => hydrate(this.manager, SignatureRequestEntity, row));
   }
 
-  /** Collecting proposals past their deadline or their LastLedgerSequence, earliest deadline first. */
-  dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]> {
-    return this.proposals
-      .createQueryBuilder('p')
-      .where(`p.state = 'collecting'`)
-      .andWhere('(p.deadline < :now OR p.last_ledger_sequence < :validated)', {
-        now,
-        validated: validatedLedgerIndex,
-      })
-      .orderBy('p.deadline', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .limit(limit)
-      .getMany();
+  /**
+   * Collecting proposals past their deadline or their LastLedgerSequence, earliest deadline first,
+   * locked with SKIP LOCKED: inside a unit of work they are this sweeper's until it commits, and a
+   * concurrent sweeper takes the next ones.
+   */
+  async dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]> {
+    const rows = await this.manager.query<Record<string, unknown>[]>(
+      `SELECT * FROM proposals
+       WHERE state = 'collecting' AND (deadline < $1 OR last_ledger_sequence < $2)
+       ORDER BY deadline, id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED`,
+      [now, validatedLedgerIndex, limit],
+    );
+    return rows.map((row) => hydrate(this.manager, ProposalEntity, row));
   }
 
   inStates(states: readonly ProposalState[], limit: number, accountId?: string): Promise<ProposalRecord[]> {
