@@ -16,7 +16,7 @@ export class AccountEntity {
   @Column('text', { name: 'regular_key', nullable: true }) regularKey!: string | null;
   @Column('bigint', { name: 'tx_scan_ledger_index', nullable: true, transformer: bigintNumber })
   txScanLedgerIndex!: number | null;
-  @Column('jsonb', { default: () => "'[]'::jsonb" }) delegates!: DelegateFacts[];
+  @Column('jsonb', { default: () => "'[]'" }) delegates!: DelegateFacts[];
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
 }
