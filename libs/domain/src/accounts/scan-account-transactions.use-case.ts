@@ -70,7 +70,7 @@ export class ScanAccountTransactions {
     const recorded = await this.uow.run(async (tx) => {
       let count = 0;
       for (const t of outside) {
-        const transactionType = String(t.tx.TransactionType ?? 'unknown');
+        const transactionType = typeof t.tx.TransactionType === 'string' ? t.tx.TransactionType : 'unknown';
         const payment = transactionType === 'Payment';
         const amount = payment ? (t.deliveredAmount ?? t.tx.Amount ?? t.tx.DeliverMax ?? null) : null;
         const destination = payment && typeof t.tx.Destination === 'string' ? t.tx.Destination : null;
