@@ -1,9 +1,11 @@
+import { Wallet } from 'xrpl';
 import { randomUUID } from 'node:crypto';
 import { createDataSource } from '@app/persistence';
 import type { DataSource } from '@app/persistence';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
 
 const TABLES = [
+  'account_outside_transactions',
   'account_policies',
   'account_setups',
   'accounts',
@@ -271,6 +273,41 @@ describe('migrations (real PostgreSQL)', () => {
       ),
     ).rejects.toThrow(/api_keys_expires_after_creation/);
     await ds.query(`DELETE FROM api_keys`);
+  });
+
+  it('AddLiveLedgerHealth: an account registered before scans from its SignerList ledger; down drops the table and delegates', async () => {
+    const undone = await undoThrough('AddLiveLedgerHealth1796812000000');
+    const [{ id: accountId }] = await ds.query(
+      `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+       VALUES ('sandbox', $1, 1, 42, now()) RETURNING id`,
+      [Wallet.generate().classicAddress],
+    );
+    expect(await ds.runMigrations()).toHaveLength(undone);
+    expect(
+      await ds.query(`SELECT tx_scan_ledger_index, delegates FROM accounts WHERE id = $1`, [accountId]),
+    ).toEqual([{ tx_scan_ledger_index: '42', delegates: [] }]);
+    await ds.query(
+      `INSERT INTO account_outside_transactions (account_id, hash, transaction_type, ledger_index, result, detected_at)
+       VALUES ($1, 'H', 'Payment', 43, 'tesSUCCESS', now())`,
+      [accountId],
+    );
+    await expect(
+      ds.query(
+        `INSERT INTO account_outside_transactions (account_id, hash, transaction_type, ledger_index, result, detected_at)
+         VALUES ($1, 'H', 'Payment', 43, 'tesSUCCESS', now())`,
+        [accountId],
+      ),
+    ).rejects.toThrow(/unique/);
+    await undoThrough('AddLiveLedgerHealth1796812000000');
+    expect(
+      await ds.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'delegates'`,
+      ),
+    ).toEqual([]);
+    expect(await ds.query(`SELECT to_regclass('account_outside_transactions') AS t`)).toEqual([{ t: null }]);
+    await ds.runMigrations();
+    await ds.query(`DELETE FROM account_outside_transactions`);
+    await ds.query(`DELETE FROM accounts WHERE id = $1`, [accountId]);
   });
 
   it('AddConsoleSessions: up makes console_sessions (a session needs an existing key), down drops it', async () => {

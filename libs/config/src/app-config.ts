@@ -58,6 +58,8 @@ export interface AppConfig {
     tickMs: number;
     /** How often every account's SignerList and signer keys are re-read (drift detection). */
     signerListCheckMs: number;
+    /** How often every account's validated transactions are scanned for ones sent outside the service. */
+    txScanMs: number;
     /** How often webhook receipts older than a day are deleted. */
     pruneIntervalMs: number;
     /** How often every stored user_token is verified at Xaman (expiry, revocation). */

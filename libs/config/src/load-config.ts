@@ -174,6 +174,7 @@ export function loadConfig(env: Env): AppConfig {
     worker: {
       tickMs: r.int('WORKER_TICK_MS', 2000, 50, 3_600_000),
       signerListCheckMs: r.int('SIGNER_LIST_CHECK_INTERVAL_MS', 300_000, 100, 86_400_000),
+      txScanMs: r.int('TX_SCAN_INTERVAL_MS', 60_000, 100, 86_400_000),
       pruneIntervalMs: r.int('WEBHOOK_RECEIPT_PRUNE_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
       userTokenCheckMs: r.int('USER_TOKEN_CHECK_INTERVAL_MS', 86_400_000, 100, 604_800_000),
     },

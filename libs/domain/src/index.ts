@@ -21,6 +21,7 @@ export * from './accounts/register-account.use-case';
 export * from './accounts/refresh-account.use-case';
 export * from './accounts/update-signer.use-case';
 export * from './accounts/check-ledger-drift.use-case';
+export * from './accounts/scan-account-transactions.use-case';
 export * from './accounts/enrolment-state';
 export * from './accounts/account-health';
 export * from './accounts/sign-in-proof';

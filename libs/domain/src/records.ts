@@ -24,8 +24,30 @@ export interface AccountRecord {
   regularKey: string | null;
   /** The validated ledger up to which the account's transactions were checked (outside the service). */
   txScanLedgerIndex: number | null;
+  /** Delegate objects on the account (XLS-75): who may send some transactions without the quorum. */
+  delegates: DelegateFacts[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One Delegate ledger object of an account: `authorize` may send these transaction types for it. */
+export interface DelegateFacts {
+  authorize: string;
+  permissions: string[];
+}
+
+/** A validated transaction the treasury account sent that was not made through the service. */
+export interface OutsideTransactionRecord {
+  id: string;
+  accountId: string;
+  hash: string;
+  transactionType: string;
+  ledgerIndex: number;
+  result: string;
+  /** A Payment's delivered amount (drops string or issued-currency object) and destination. */
+  amount: unknown;
+  destination: string | null;
+  detectedAt: Date;
 }
 
 export interface SignerRecord {

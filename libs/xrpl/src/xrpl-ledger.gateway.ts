@@ -2,6 +2,7 @@ import { Client, isValidClassicAddress } from 'xrpl';
 import {
   AccountFacts,
   AccountTransaction,
+  DelegateFacts,
   LedgerUnavailableError,
   NetworkFacts,
   SubmitOutcome,
@@ -28,6 +29,12 @@ interface AccountTxPage {
 interface RippledErrorLike {
   data?: { error?: string; error_exception?: string; error_message?: string; searched_all?: boolean };
   message?: string;
+}
+
+interface DelegateObject {
+  LedgerEntryType?: string;
+  Authorize?: string;
+  Permissions?: { Permission?: { PermissionValue?: string | number } }[];
 }
 
 function rpcError(error: unknown): string | undefined {
@@ -205,6 +212,43 @@ export class XrplLedgerGateway implements LedgerPort {
     return tickets.sort((a, b) => a - b);
   }
 
+  /**
+   * The account's Delegate objects (XLS-75): `Authorize` may send the `Permissions` transaction
+   * types for it. A server that does not know the `delegate` type (no Delegate amendment: nobody can
+   * hold one) and an account that does not exist answer none.
+   */
+  async delegates(address: string): Promise<DelegateFacts[]> {
+    const found: DelegateFacts[] = [];
+    let marker: unknown;
+    do {
+      let result: { account_objects: DelegateObject[]; marker?: unknown };
+      try {
+        result = await this.request<{ account_objects: DelegateObject[]; marker?: unknown }>({
+          command: 'account_objects',
+          account: address,
+          type: 'delegate',
+          ledger_index: 'validated',
+          limit: 400,
+          ...(marker ? { marker } : {}),
+        });
+      } catch (error) {
+        const code = rpcError(error);
+        if (code === 'actNotFound' || code === 'invalidParams') return found;
+        throw error;
+      }
+      for (const object of result.account_objects) {
+        if (object.LedgerEntryType !== undefined && object.LedgerEntryType !== 'Delegate') continue;
+        if (typeof object.Authorize !== 'string') continue;
+        found.push({
+          authorize: object.Authorize,
+          permissions: (object.Permissions ?? []).map((p) => String(p.Permission?.PermissionValue ?? '')),
+        });
+      }
+      marker = result.marker;
+    } while (marker);
+    return found;
+  }
+
   /** Submits a signed blob. Idempotent: the same blob twice is harmless (tefALREADY / duplicate). */
   async submit(blob: string): Promise<SubmitOutcome> {
     try {
@@ -273,13 +317,17 @@ export class XrplLedgerGateway implements LedgerPort {
    * Validated transactions of an account from a ledger on, oldest first. Used to reconcile by
    * (Account, Sequence/Ticket): multisigned hashes are malleable.
    */
-  async accountTransactions(address: string, fromLedger: number): Promise<AccountTransaction[]> {
+  async accountTransactions(
+    address: string,
+    fromLedger: number,
+    toLedger?: number,
+  ): Promise<AccountTransaction[]> {
     const found: AccountTransaction[] = [];
     let marker: unknown;
     do {
       let result: AccountTxPage;
       try {
-        result = await this.accountTxPage(address, fromLedger, marker);
+        result = await this.accountTxPage(address, fromLedger, toLedger ?? -1, marker);
       } catch (error) {
         if (rpcError(error) === 'actNotFound') return found;
         throw error;
@@ -300,12 +348,12 @@ export class XrplLedgerGateway implements LedgerPort {
     return found;
   }
 
-  private accountTxPage(address: string, fromLedger: number, marker: unknown) {
+  private accountTxPage(address: string, fromLedger: number, toLedger: number, marker: unknown) {
     return this.request<AccountTxPage>({
       command: 'account_tx',
       account: address,
       ledger_index_min: fromLedger,
-      ledger_index_max: -1,
+      ledger_index_max: toLedger,
       forward: true,
       limit: 200,
       ...(marker ? { marker } : {}),

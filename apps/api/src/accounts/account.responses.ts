@@ -66,14 +66,25 @@ export class HealthWarningResponse implements HealthWarning {
       'SIGNER_TOKEN_EXPIRING',
       'SIGNER_UNFUNDED',
       'SIGNER_NO_USABLE_KEY',
+      'DELEGATE_PRESENT',
+      'OUTSIDE_TRANSACTION',
+      'SIGNER_LIST_CHANGED_ON_LEDGER',
     ],
     enumName: 'HealthWarningCode',
+    description:
+      'OUTSIDE_TRANSACTION: the account sent a validated transaction the service did not make (last 30 days); ' +
+      'SIGNER_LIST_CHANGED_ON_LEDGER: one of them was a SignerListSet; DELEGATE_PRESENT: a Delegate object ' +
+      'lets another account send transactions for it without the quorum.',
   })
   code!: HealthWarning['code'];
   @ApiProperty()
   message!: string;
   @ApiProperty({ required: false, description: 'The signer concerned, when there is one.' })
   signer?: string;
+  @ApiProperty({ required: false, description: 'DELEGATE_PRESENT: the delegated account.' })
+  delegate?: string;
+  @ApiProperty({ required: false, description: 'The validated transaction, for the ledger warnings.' })
+  hash?: string;
 }
 
 export class AccountSignerResponse implements SignerView {

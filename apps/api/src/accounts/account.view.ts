@@ -4,6 +4,7 @@ import {
   EnrolmentState,
   enrolmentStateOf,
   HealthWarning,
+  OutsideTransactionRecord,
 } from '@app/domain';
 
 /** What the account routes answer: the SignerList snapshot and each listed signer (never a token). */
@@ -13,7 +14,10 @@ export interface AccountView {
   address: string;
   label: string | null;
   signerList: { quorum: number; ledgerIndex: number; readAt: Date };
-  /** What makes the account weak (from the stored snapshot): see README, Account health. */
+  /**
+   * What makes the account weak (from the stored snapshot, its Delegate objects and the transactions
+   * it sent outside the service recently): see README, Account health.
+   */
   health: HealthWarning[];
   signers: {
     address: string;
@@ -46,7 +50,12 @@ export interface EnrolmentClock {
   tokenExpiryWarningMs: number;
 }
 
-export function accountView({ account, signers }: AccountWithSigners, clock: EnrolmentClock): AccountView {
+/** `outside`: the account's transactions sent outside the service in the health window. */
+export function accountView(
+  { account, signers }: AccountWithSigners,
+  clock: EnrolmentClock,
+  outside: readonly OutsideTransactionRecord[] = [],
+): AccountView {
   return {
     id: account.id,
     network: account.network,
@@ -57,7 +66,7 @@ export function accountView({ account, signers }: AccountWithSigners, clock: Enr
       ledgerIndex: account.signerListLedgerIndex,
       readAt: account.signerListReadAt,
     },
-    health: accountHealth(account, signers, clock.now, clock.tokenExpiryWarningMs),
+    health: accountHealth(account, signers, clock.now, clock.tokenExpiryWarningMs, outside),
     signers: signers
       .filter((s) => s.inSignerList)
       .map((s) => ({

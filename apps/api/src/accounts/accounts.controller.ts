@@ -165,11 +165,10 @@ export class AccountsController {
     @Inject(COORDINATOR_SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
 
-  private view(account: AccountWithSigners): AccountView {
-    return accountView(account, {
-      now: this.clock.now(),
-      tokenExpiryWarningMs: this.settings.tokenExpiryWarningMs,
-    });
+  private async view(account: AccountWithSigners): Promise<AccountView> {
+    const now = this.clock.now();
+    const outside = await this.queries.recentOutsideTransactions(account.account.id, now);
+    return accountView(account, { now, tokenExpiryWarningMs: this.settings.tokenExpiryWarningMs }, outside);
   }
 
   /** Registers a multisig account: its SignerList and signers' key facts are read from a validated ledger. */
@@ -203,7 +202,7 @@ export class AccountsController {
   @ApiRoute({ summary: 'Accounts with their signers (never their tokens)', role: 'viewer' })
   @ApiOkResponse({ type: AccountListResponse })
   async list() {
-    return { items: (await this.queries.list()).map((a) => this.view(a)) };
+    return { items: await Promise.all((await this.queries.list()).map((a) => this.view(a))) };
   }
 
   @Get(':id')
@@ -246,7 +245,7 @@ export class AccountsController {
   ) {
     const refreshed = await this.refreshAccount.execute(id, actorOf(key, req.id));
     return {
-      ...this.view(await this.queries.get(id)),
+      ...(await this.view(await this.queries.get(id))),
       changed: refreshed.changed,
       invalidatedProposalIds: refreshed.invalidatedProposalIds,
     };

@@ -8,6 +8,7 @@ import { PollEnrolmentsJob } from './poll-enrolments.job';
 import { PollPayloadsJob } from './poll-payloads.job';
 import { PruneWebhookReceiptsJob } from './prune-webhook-receipts.job';
 import { RecoverCombinesJob } from './recover-combines.job';
+import { ScanAccountTransactionsJob } from './scan-account-transactions.job';
 import { VerifyUserTokensJob } from './verify-user-tokens.job';
 import { ReleaseTimeLocksJob } from './release-time-locks.job';
 import { SendRemindersJob } from './send-reminders.job';
@@ -22,6 +23,7 @@ export const WORKER_JOBS = [
   RecoverCombinesJob,
   FollowSubmissionsJob,
   LedgerDriftJob,
+  ScanAccountTransactionsJob,
   PruneWebhookReceiptsJob,
   DeliverWebhooksJob,
   VerifyUserTokensJob,

@@ -1,4 +1,4 @@
-import { AccountRecord, SignerRecord } from '../records';
+import { AccountRecord, OutsideTransactionRecord, SignerRecord } from '../records';
 import { enrolmentStateOf } from './enrolment-state';
 
 export interface HealthWarning {
@@ -9,21 +9,35 @@ export interface HealthWarning {
     | 'SIGNER_WITHOUT_TOKEN'
     | 'SIGNER_TOKEN_EXPIRING'
     | 'SIGNER_UNFUNDED'
-    | 'SIGNER_NO_USABLE_KEY';
+    | 'SIGNER_NO_USABLE_KEY'
+    | 'DELEGATE_PRESENT'
+    | 'OUTSIDE_TRANSACTION'
+    | 'SIGNER_LIST_CHANGED_ON_LEDGER';
   message: string;
   signer?: string;
+  /** DELEGATE_PRESENT: the delegated account. */
+  delegate?: string;
+  /** OUTSIDE_TRANSACTION, SIGNER_LIST_CHANGED_ON_LEDGER: the validated transaction. */
+  hash?: string;
 }
+
+/** How long a transaction sent outside the service stays a health warning. */
+export const OUTSIDE_TRANSACTION_WARNING_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * What makes a treasury account weak, from its stored snapshot (the drift job and every validated
- * change keep it fresh): a way to move funds without the quorum, a quorum one signer reaches alone,
- * signers who cannot be pushed to, and signer accounts that cannot sign.
+ * change keep it fresh): a way to move funds without the quorum (master key, RegularKey, Delegate
+ * objects), a quorum one signer reaches alone, signers who cannot be pushed to, signer accounts that
+ * cannot sign; and what the account sent outside the service (`outside`: the transactions the scan
+ * job recorded in the last OUTSIDE_TRANSACTION_WARNING_MS), a SignerListSet among them also as
+ * SIGNER_LIST_CHANGED_ON_LEDGER.
  */
 export function accountHealth(
   account: AccountRecord,
   signers: SignerRecord[],
   now: Date,
   warningMs: number,
+  outside: readonly OutsideTransactionRecord[] = [],
 ): HealthWarning[] {
   const warnings: HealthWarning[] = [];
   if (!account.masterDisabled) {
@@ -36,6 +50,30 @@ export function accountHealth(
     warnings.push({
       code: 'REGULAR_KEY_SET',
       message: `The RegularKey ${account.regularKey} can sign alone, without the quorum.`,
+    });
+  }
+  for (const d of account.delegates) {
+    warnings.push({
+      code: 'DELEGATE_PRESENT',
+      delegate: d.authorize,
+      message: `${d.authorize} may send ${d.permissions.join(', ') || 'transactions'} for the account without the quorum.`,
+    });
+  }
+  for (const t of outside) {
+    if (t.transactionType === 'SignerListSet') {
+      warnings.push({
+        code: 'SIGNER_LIST_CHANGED_ON_LEDGER',
+        hash: t.hash,
+        message: `The SignerList was changed on the ledger outside the service (ledger ${t.ledgerIndex}).`,
+      });
+    }
+    warnings.push({
+      code: 'OUTSIDE_TRANSACTION',
+      hash: t.hash,
+      message:
+        t.transactionType === 'Payment' && t.destination !== null
+          ? `A Payment to ${t.destination} was sent outside the service (ledger ${t.ledgerIndex}).`
+          : `A ${t.transactionType} was sent outside the service (ledger ${t.ledgerIndex}).`,
     });
   }
   for (const s of signers.filter((x) => x.inSignerList)) {

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
-import { AccountRecord, SignerRecord } from '../records';
+import { AccountRecord, OutsideTransactionRecord, SignerRecord } from '../records';
+import { OUTSIDE_TRANSACTION_WARNING_MS } from './account-health';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,6 +47,14 @@ export class AccountQueries {
     const accounts = await this.accounts.list();
     return Promise.all(
       accounts.map(async (account) => ({ account, signers: await this.accounts.signersOf(account.id) })),
+    );
+  }
+
+  /** The account's transactions sent outside the service that health still shows (the last 30 days). */
+  recentOutsideTransactions(accountId: string, now: Date): Promise<OutsideTransactionRecord[]> {
+    return this.accounts.outsideTransactionsSince(
+      accountId,
+      new Date(now.getTime() - OUTSIDE_TRANSACTION_WARNING_MS),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { webhookEvent } from '../webhooks/webhook-events';
 import { LedgerPort } from '../ports/ledger.port';
+import { DelegateFacts } from '../records';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
@@ -18,11 +19,18 @@ export interface RefreshResult {
   invalidatedProposalIds: string[];
 }
 
+const delegateKey = (delegates: readonly DelegateFacts[]) =>
+  delegates
+    .map((d) => `${d.authorize}:${[...d.permissions].sort().join(',')}`)
+    .sort()
+    .join('|');
+
 /**
  * Re-reads the SignerList and the signers' key facts from a validated ledger and stores them.
  * A changed SignerList invalidates the proposals prepared under the old one (their signatures may
  * not count) and withdraws their payloads. A changed key does not: keys are checked live, when a
  * blob is counted and again before combining, so the other signers can still complete the proposal.
+ * The account's Delegate objects are re-read too (stored, audited when they change).
  */
 export class RefreshAccount {
   constructor(
@@ -50,6 +58,8 @@ export class RefreshAccount {
       regularKey: string | null;
     }) => `${s.address}:${s.funded}:${s.masterDisabled}:${s.regularKey ?? ''}`;
     const keysChanged = listed.map(keyOf).sort().join('|') !== signers.map(keyOf).sort().join('|');
+    const delegates = await this.ledger.delegates(account.address);
+    const delegatesChanged = delegateKey(delegates) !== delegateKey(account.delegates);
 
     const invalidatedProposalIds = await this.uow.run(async (tx) => {
       await tx.accounts.replaceSnapshot(
@@ -77,6 +87,16 @@ export class RefreshAccount {
           entityType: 'signer',
           entityId: removed.id,
           details: { accountId: account.id, address: removed.address, reason: 'removed from the SignerList' },
+        });
+      }
+      if (delegatesChanged) {
+        // A Delegate object lets its holder send some transactions without the quorum: health shows it.
+        await tx.accounts.setDelegates(account.id, delegates);
+        await tx.audit.append(actor, {
+          action: 'account.delegates_changed',
+          entityType: 'account',
+          entityId: account.id,
+          details: { delegates },
         });
       }
       const invalidated: string[] = [];

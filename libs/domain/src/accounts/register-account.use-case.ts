@@ -48,6 +48,9 @@ export class RegisterAccount {
           label: input.label ?? null,
           signerQuorum: signerList.quorum,
           signerListLedgerIndex: facts.ledgerIndex,
+          // What the account sent up to the ledger it was registered from is its past: the scan
+          // for transactions outside the service starts after it.
+          txScanLedgerIndex: facts.ledgerIndex,
           masterDisabled: facts.masterDisabled,
           regularKey: facts.regularKey,
         },

@@ -1,4 +1,4 @@
-import { AccountRecord, SignerRecord } from '../records';
+import { AccountRecord, DelegateFacts, OutsideTransactionRecord, SignerRecord } from '../records';
 
 export type NewSigner = Pick<
   SignerRecord,
@@ -7,11 +7,13 @@ export type NewSigner = Pick<
 export type NewAccount = Pick<
   AccountRecord,
   'network' | 'address' | 'label' | 'signerQuorum' | 'signerListLedgerIndex' | 'masterDisabled' | 'regularKey'
->;
+> &
+  Partial<Pick<AccountRecord, 'txScanLedgerIndex'>>;
 export type SignerListSnapshotUpdate = Pick<
   AccountRecord,
   'signerQuorum' | 'signerListLedgerIndex' | 'masterDisabled' | 'regularKey'
 > & { signers: NewSigner[] };
+export type NewOutsideTransaction = Omit<OutsideTransactionRecord, 'id'>;
 export type SignerPatch = Partial<
   Pick<
     SignerRecord,
@@ -63,4 +65,13 @@ export abstract class AccountRepository {
    * surrounding unit of work ends. Only meaningful inside `UnitOfWork.run`.
    */
   abstract lockForAllocation(accountId: string): Promise<void>;
+
+  // ---- the live ledger
+  /** Stores it once per (account, hash): false when it was already stored. */
+  abstract recordOutsideTransaction(transaction: NewOutsideTransaction): Promise<boolean>;
+  /** The account's outside transactions detected at or after `since`, newest ledger first. */
+  abstract outsideTransactionsSince(accountId: string, since: Date): Promise<OutsideTransactionRecord[]>;
+  /** The validated ledger up to which the account's transactions were checked. */
+  abstract advanceTxScan(accountId: string, ledgerIndex: number): Promise<void>;
+  abstract setDelegates(accountId: string, delegates: DelegateFacts[]): Promise<void>;
 }

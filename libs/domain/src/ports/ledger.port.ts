@@ -1,4 +1,5 @@
 import { UpstreamError } from '../errors/domain.error';
+import type { DelegateFacts } from '../records';
 
 export interface SignerListFacts {
   quorum: number;
@@ -76,7 +77,17 @@ export abstract class LedgerPort {
     hash: string,
     range?: { minLedger: number; maxLedger: number },
   ): Promise<TransactionLookup>;
-  abstract accountTransactions(address: string, fromLedger: number): Promise<AccountTransaction[]>;
+  /**
+   * Validated transactions that touch the account, from `fromLedger` to `toLedger` (default: the
+   * latest validated), oldest first, every page (account_tx marker) read.
+   */
+  abstract accountTransactions(
+    address: string,
+    fromLedger: number,
+    toLedger?: number,
+  ): Promise<AccountTransaction[]>;
+  /** The account's Delegate objects (XLS-75), from a validated ledger; none when the account does not exist. */
+  abstract delegates(address: string): Promise<DelegateFacts[]>;
 }
 
 /** The XRPL server cannot be reached or did not answer: retry later. */

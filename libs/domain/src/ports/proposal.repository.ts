@@ -193,4 +193,14 @@ export abstract class ProposalRepository {
     request: Pick<SignatureRequestRecord, 'id' | 'customIdentifier'>,
     leaseUntil: Date,
   ): Promise<boolean>;
+
+  /**
+   * The account's proposals that may be this validated transaction: whose combined or result hash
+   * is `hash`, or that hold this Sequence (no Ticket) or Ticket. The caller compares the prepared tx.
+   */
+  abstract matchingLedgerTransaction(
+    accountId: string,
+    hash: string,
+    number: { sequence: number | null; ticketSequence: number | null },
+  ): Promise<ProposalRecord[]>;
 }

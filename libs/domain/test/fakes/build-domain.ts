@@ -1,6 +1,7 @@
 import { AccountQueries } from '../../src/accounts/account.queries';
 import { CheckLedgerDrift } from '../../src/accounts/check-ledger-drift.use-case';
 import { RefreshAccount } from '../../src/accounts/refresh-account.use-case';
+import { ScanAccountTransactions } from '../../src/accounts/scan-account-transactions.use-case';
 import { RegisterAccount } from '../../src/accounts/register-account.use-case';
 import { SignerKeys } from '../../src/proposals/signer-keys';
 import { UpdateSigner } from '../../src/accounts/update-signer.use-case';
@@ -245,6 +246,7 @@ export function buildDomain(
     log,
   );
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
+  const scanning = new ScanAccountTransactions(accounts, proposals, setups, uow, ledger, clock, log);
 
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
   const pruning = new PruneWebhookReceipts(receipts, clock);
@@ -298,6 +300,7 @@ export function buildDomain(
     setPolicy,
     policyQueries,
     accountQueries,
+    scanning,
     registering,
     refreshing,
     updatingSigner,

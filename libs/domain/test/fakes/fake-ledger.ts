@@ -10,6 +10,7 @@ import {
   SubmitOutcome,
   TransactionLookup,
 } from '../../src/ports/ledger.port';
+import { DelegateFacts } from '../../src/records';
 
 export interface LedgerAccount {
   sequence: number;
@@ -53,6 +54,8 @@ export class FakeLedger extends LedgerPort {
   defaultSubmit: SubmitOutcome = outcome('tesSUCCESS');
   readonly transactions = new Map<string, TransactionLookup>();
   readonly history: (AccountTransaction & { account: string })[] = [];
+  /** Delegate objects by the delegating account. */
+  readonly delegateObjects = new Map<string, DelegateFacts[]>();
   accountFactsCalls = 0;
 
   setAccount(address: string, account: Partial<LedgerAccount> = {}): void {
@@ -142,6 +145,11 @@ export class FakeLedger extends LedgerPort {
     };
   }
 
+  async delegates(address: string): Promise<DelegateFacts[]> {
+    this.checkUp();
+    return structuredClone(this.delegateObjects.get(address) ?? []);
+  }
+
   async tickets(address: string): Promise<number[]> {
     this.checkUp();
     return [...(this.accounts.get(address)?.tickets ?? [])];
@@ -160,10 +168,14 @@ export class FakeLedger extends LedgerPort {
     return structuredClone(this.transactions.get(hash) ?? { found: false, searchedAll: true });
   }
 
-  async accountTransactions(address: string, fromLedger: number): Promise<AccountTransaction[]> {
+  async accountTransactions(
+    address: string,
+    fromLedger: number,
+    toLedger = Number.MAX_SAFE_INTEGER,
+  ): Promise<AccountTransaction[]> {
     this.checkUp();
     return this.history
-      .filter((t) => t.account === address && t.ledgerIndex >= fromLedger)
+      .filter((t) => t.account === address && t.ledgerIndex >= fromLedger && t.ledgerIndex <= toLedger)
       .map(({ account: _account, ...t }) => structuredClone(t));
   }
 

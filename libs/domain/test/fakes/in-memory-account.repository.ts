@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto';
 import {
   AccountRepository,
   NewAccount,
+  NewOutsideTransaction,
   NewSigner,
   SignerListSnapshotUpdate,
   SignerPatch,
 } from '../../src/ports/account.repository';
-import { AccountRecord, SignerRecord } from '../../src/records';
+import { AccountRecord, DelegateFacts, OutsideTransactionRecord, SignerRecord } from '../../src/records';
 import { Clock } from '../../src/shared/clock';
 import { currentUnitOfWork, KeyedMutex, Table } from './in-memory-store';
 
 export class InMemoryAccountRepository extends AccountRepository {
   readonly accounts = new Table<AccountRecord>();
   readonly signers = new Table<SignerRecord>();
+  readonly outside = new Table<OutsideTransactionRecord>();
   private readonly allocationLocks = new KeyedMutex();
   /** How many times an allocation lock was taken (tests check creations serialise through it). */
   allocationLockCount = 0;
@@ -30,7 +32,8 @@ export class InMemoryAccountRepository extends AccountRepository {
       ...account,
       id: randomUUID(),
       signerListReadAt: readAt,
-      txScanLedgerIndex: null,
+      txScanLedgerIndex: account.txScanLedgerIndex ?? null,
+      delegates: [],
       createdAt: now,
       updatedAt: now,
     });
@@ -107,6 +110,33 @@ export class InMemoryAccountRepository extends AccountRepository {
       .filter((s) => s.userTokenCiphertext !== null && (afterId === null || s.id > afterId))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit);
+  }
+
+  async recordOutsideTransaction(transaction: NewOutsideTransaction): Promise<boolean> {
+    if (this.outside.find((t) => t.accountId === transaction.accountId && t.hash === transaction.hash)) {
+      return false;
+    }
+    this.outside.put({ ...transaction, id: randomUUID() });
+    return true;
+  }
+
+  async outsideTransactionsSince(accountId: string, since: Date): Promise<OutsideTransactionRecord[]> {
+    return this.outside
+      .filter((t) => t.accountId === accountId && t.detectedAt.getTime() >= since.getTime())
+      .sort((a, b) => b.ledgerIndex - a.ledgerIndex);
+  }
+
+  async advanceTxScan(accountId: string, ledgerIndex: number): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    const txScanLedgerIndex = Math.max(account.txScanLedgerIndex ?? 0, ledgerIndex);
+    this.accounts.put({ ...account, txScanLedgerIndex });
+  }
+
+  async setDelegates(accountId: string, delegates: DelegateFacts[]): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`No account ${accountId}`);
+    this.accounts.put({ ...account, delegates, updatedAt: this.clock.now() });
   }
 
   /** Like `SELECT ... FOR UPDATE` on the account row: held until the unit of work ends. */

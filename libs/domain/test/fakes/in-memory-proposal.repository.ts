@@ -439,4 +439,21 @@ export class InMemoryProposalRepository extends ProposalRepository {
     );
     return true;
   }
+
+  async matchingLedgerTransaction(
+    accountId: string,
+    hash: string,
+    number: { sequence: number | null; ticketSequence: number | null },
+  ): Promise<ProposalRecord[]> {
+    const upper = hash.toUpperCase();
+    return this.proposals.filter(
+      (p) =>
+        p.accountId === accountId &&
+        (p.combinedHash?.toUpperCase() === upper ||
+          p.resultHash?.toUpperCase() === upper ||
+          (number.ticketSequence !== null
+            ? p.ticketSequence === number.ticketSequence
+            : p.ticketSequence === null && p.sequence === number.sequence)),
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { AccountEntity } from './account.entity';
+import { AccountEntity, OutsideTransactionEntity } from './account.entity';
 import { AccountPolicyEntity } from './account-policy.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
@@ -26,6 +26,7 @@ export * from './account-setup.entity';
 
 export const ENTITIES = [
   AccountEntity,
+  OutsideTransactionEntity,
   AccountPolicyEntity,
   ApiKeyEntity,
   AuditEventEntity,

@@ -2,13 +2,16 @@ import { EntityManager } from 'typeorm';
 import {
   AccountRecord,
   AccountRepository,
+  DelegateFacts,
   NewAccount,
+  NewOutsideTransaction,
+  OutsideTransactionRecord,
   NewSigner,
   SignerListSnapshotUpdate,
   SignerPatch,
   SignerRecord,
 } from '../domain-contracts';
-import { AccountEntity, SignerEntity } from '../entities';
+import { AccountEntity, OutsideTransactionEntity, SignerEntity } from '../entities';
 import { atomically, columns, hydrate } from './typeorm-support';
 
 /** Columns a SignerList snapshot refreshes on a signer already known (labels and enrolment are kept). */
@@ -146,5 +149,44 @@ export class TypeormAccountRepository extends AccountRepository {
       throw new Error('lockForAllocation outside a unit of work would release the lock at once.');
     }
     await this.manager.query(`SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE`, [accountId]);
+  }
+
+  /** ON CONFLICT DO NOTHING on (account, hash): the scan records each transaction once. */
+  async recordOutsideTransaction(transaction: NewOutsideTransaction): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutsideTransactionEntity)
+      .values({ ...transaction, amount: transaction.amount as object | string | null })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  outsideTransactionsSince(accountId: string, since: Date): Promise<OutsideTransactionRecord[]> {
+    return this.manager
+      .getRepository(OutsideTransactionEntity)
+      .createQueryBuilder('t')
+      .where('t.account_id = :accountId AND t.detected_at >= :since', { accountId, since })
+      .orderBy('t.ledger_index', 'DESC')
+      .addOrderBy('t.hash', 'ASC')
+      .getMany();
+  }
+
+  /** Never moves back: a slower scan of an older range cannot undo a newer one. */
+  async advanceTxScan(accountId: string, ledgerIndex: number): Promise<void> {
+    await this.manager.query(
+      `UPDATE accounts SET tx_scan_ledger_index = GREATEST(COALESCE(tx_scan_ledger_index, 0), $2)
+        WHERE id = $1`,
+      [accountId, ledgerIndex],
+    );
+  }
+
+  async setDelegates(accountId: string, delegates: DelegateFacts[]): Promise<void> {
+    await this.manager.query(`UPDATE accounts SET delegates = $2::jsonb, updated_at = now() WHERE id = $1`, [
+      accountId,
+      JSON.stringify(delegates),
+    ]);
   }
 }

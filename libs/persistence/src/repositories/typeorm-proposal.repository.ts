@@ -492,4 +492,30 @@ export class TypeormProposalRepository extends ProposalRepository {
     );
     return rows.length === 1;
   }
+
+  matchingLedgerTransaction(
+    accountId: string,
+    hash: string,
+    number: { sequence: number | null; ticketSequence: number | null },
+  ): Promise<ProposalRecord[]> {
+    const query = this.proposals
+      .createQueryBuilder('p')
+      .where('p.account_id = :accountId', { accountId })
+      .andWhere(
+        new Brackets((or) => {
+          or.where('upper(p.combined_hash) = upper(:hash)', { hash }).orWhere(
+            'upper(p.result_hash) = upper(:hash)',
+            { hash },
+          );
+          if (number.ticketSequence !== null) {
+            or.orWhere('p.ticket_sequence = :ticket', { ticket: number.ticketSequence });
+          } else if (number.sequence !== null) {
+            or.orWhere('(p.ticket_sequence IS NULL AND p.sequence = :sequence)', {
+              sequence: number.sequence,
+            });
+          }
+        }),
+      );
+    return query.getMany();
+  }
 }

@@ -27,7 +27,7 @@ import {
   stateOf,
   txJsonV2,
 } from './rpc-support';
-import { AccountRoot, LedgerState, accountIdHex, keylet, sha512Half } from './state';
+import { AccountRoot, LedgerEntry, LedgerState, accountIdHex, keylet, sha512Half } from './state';
 import type {
   ClosedLedger,
   LedgerSandboxFaults,
@@ -64,6 +64,8 @@ export class Chain {
    */
   localTxs: Array<{ p: PendingTx; expire: number }> = [];
   injected: PendingTx[] = [];
+  /** Ledger objects placed directly by a test (`LedgerSandbox.putDelegate`), written at the next close. */
+  injectedObjects: LedgerEntry[] = [];
   readonly txs = new Map<string, StoredTx>();
   /** Ledgers hidden by `faults.forgetLedgers`. */
   readonly missing = new Set<number>();
@@ -220,6 +222,9 @@ export class Chain {
     const index = parent.index + 1;
     const parentState = stateOf(parent);
     const working = parentState.clone();
+    const objects = this.injectedObjects;
+    this.injectedObjects = [];
+    for (const object of objects) working.set(object);
 
     let candidates: PendingTx[] = this.openTxs.filter((p) => !p.neverValidate);
     for (const p of this.openTxs) if (p.neverValidate) this.log(`fault: ${p.hash} discarded (neverValidate)`);
@@ -275,7 +280,7 @@ export class Chain {
       parent.closeTime,
       closeTime,
       // an empty ledger shares its parent's (immutable) state map
-      included.length === 0 ? parentState : working,
+      included.length === 0 && objects.length === 0 ? parentState : working,
       included.map((s) => s.hash),
       parent.totalCoins - burned,
       parent.accountHash,

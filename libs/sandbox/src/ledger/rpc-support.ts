@@ -20,7 +20,7 @@ export const NO_RESPONSE = Symbol('no-response');
 
 export const ZERO_HASH = '0'.repeat(64);
 
-/** `account_objects` type filters rippled accepts (the sandbox only stores signer_list and ticket). */
+/** `account_objects` type filters rippled accepts (the sandbox stores signer_list, ticket and delegate). */
 export const KNOWN_OBJECT_TYPES = new Set([
   'amm',
   'bridge',

@@ -14,6 +14,7 @@ import { GENESIS } from './constants';
 import { handleControlRequest } from './control';
 import { scaledFee, seqProxyOf } from './engine';
 import { NO_RESPONSE } from './rpc-support';
+import { keylet } from './state';
 import type { AccountRoot, SignerListEntry } from './state';
 import { Transport } from './transport';
 import type {
@@ -102,6 +103,32 @@ class LedgerSandboxImpl implements LedgerSandbox {
     this.chain.addLocal(p);
     if (opts.close !== false) this.chain.closeLedger();
     return Promise.resolve({ hash: p.hash, result });
+  }
+
+  /**
+   * Test helper, in process only: places a Delegate object (XLS-75) owned by `account` that lets
+   * `authorize` send the `permissions` transaction types for it, and closes a ledger so it is
+   * validated. No transaction creates it (the sandbox does not apply DelegateSet); the account's
+   * OwnerCount is raised by one as a real Delegate would.
+   */
+  putDelegate(account: string, authorize: string, permissions: string[]): number {
+    const root = this.getAccount(account);
+    if (!root) throw new Error(`putDelegate: ${account} does not exist`);
+    this.chain.injectedObjects.push(
+      { ...root, OwnerCount: root.OwnerCount + 1 },
+      {
+        LedgerEntryType: 'Delegate',
+        index: keylet.delegate(account, authorize),
+        Account: account,
+        Authorize: authorize,
+        Permissions: permissions.map((value) => ({ Permission: { PermissionValue: value } })),
+        Flags: 0,
+        OwnerNode: '0',
+        PreviousTxnID: '0'.repeat(64),
+        PreviousTxnLgrSeq: this.chain.validatedLedgerIndex(),
+      },
+    );
+    return this.chain.closeLedger();
   }
 
   getAccount(address: string, ledger: 'validated' | 'current' = 'validated'): AccountRoot | undefined {

@@ -75,6 +75,9 @@ export const keylet = {
   /** keylet::ticket: SHA-512Half(space 'T' (0x0054) + AccountID + UInt32 TicketSequence). */
   ticket: (address: string, ticketSeq: number): string =>
     sha512Half('0054' + accountIdHex(address) + ticketSeq.toString(16).padStart(8, '0')),
+  /** keylet::delegate: SHA-512Half(space 'E' (0x0045) + AccountID + authorized AccountID). */
+  delegate: (address: string, authorize: string): string =>
+    sha512Half('0045' + accountIdHex(address) + accountIdHex(authorize)),
 };
 
 /**
@@ -134,12 +137,22 @@ export class LedgerState {
     return out.sort((a, b) => a.TicketSequence - b.TicketSequence);
   }
 
-  /** Every object an account owns (SignerList, Tickets), as `account_objects` lists them. */
+  /** Delegate objects the account owns (placed by `LedgerSandbox.putDelegate`). */
+  delegates(address: string): LedgerEntry[] {
+    const out: LedgerEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (e.LedgerEntryType === 'Delegate' && e.Account === address) out.push(e);
+    }
+    return out.sort((a, b) => a.index.localeCompare(b.index));
+  }
+
+  /** Every object an account owns (SignerList, Tickets, Delegates), as `account_objects` lists them. */
   ownedObjects(address: string): LedgerEntry[] {
     const out: LedgerEntry[] = [];
     const sl = this.signerList(address);
     if (sl) out.push(sl);
     out.push(...this.tickets(address));
+    out.push(...this.delegates(address));
     return out;
   }
 }

@@ -127,6 +127,11 @@ export interface LedgerSandbox {
   ): Promise<{ hash: string; result: string }>;
   /** Submit a signed blob as the `submit` RPC would (throws an Error on RPC errors). */
   submit(txBlob: string): SandboxSubmitResult;
+  /**
+   * Places a Delegate object owned by `account` (`authorize` may send `permissions` for it) and
+   * closes a ledger; returns the ledger index. In process only (no RPC), for tests.
+   */
+  putDelegate(account: string, authorize: string, permissions: string[]): number;
   /** AccountRoot of an account in the validated (default) or current ledger. */
   getAccount(address: string, ledger?: 'validated' | 'current'): AccountRoot | undefined;
   /** XRP balance in drops (validated ledger by default), or undefined if the account does not exist. */

@@ -57,7 +57,11 @@ export function accountObjects(chain: Chain, req: Record<string, unknown>): unkn
   const which = chain.resolveLedger(req, 'validated');
   const state = which === 'current' ? chain.openState : stateOf(which);
   if (!state.account(address)) throw new RpcError('actNotFound', undefined, { account: address });
-  const typeMap: Record<string, string> = { ticket: 'Ticket', signer_list: 'SignerList' };
+  const typeMap: Record<string, string> = {
+    ticket: 'Ticket',
+    signer_list: 'SignerList',
+    delegate: 'Delegate',
+  };
   let objects = state.ownedObjects(address);
   if (typeof req.type === 'string') {
     const t = typeMap[req.type];
