@@ -6,6 +6,7 @@ import { AddApiKeyExpiry1796300000000 } from './1796300000000-AddApiKeyExpiry';
 import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessions';
 import { AddTreasuryControls1796500000000 } from './1796500000000-AddTreasuryControls';
 import { AddAccountSetups1796700000000 } from './1796700000000-AddAccountSetups';
+import { AllowCustomNetworks1796850000000 } from './1796850000000-AllowCustomNetworks';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddConsoleSessions1796400000000,
   AddTreasuryControls1796500000000,
   AddAccountSetups1796700000000,
+  AllowCustomNetworks1796850000000,
 ];

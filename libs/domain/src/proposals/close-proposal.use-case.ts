@@ -3,7 +3,7 @@ import { DomainError } from '../errors/domain.error';
 import { AccessScope, UNSCOPED_PROPOSER } from '../policies/access-scope';
 import { proposalInScope } from '../policies/proposal-in-scope';
 import { ProposalRecord } from '../records';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { Actor, WORKER_ACTOR } from '../shared/actor';
 import { Clock } from '../shared/clock';
@@ -42,7 +42,7 @@ export class CloseProposal {
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
     private readonly withdrawal: WithdrawPayloads,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
@@ -107,11 +107,28 @@ export class CloseProposal {
 
   /** Worker: closes collecting proposals past their deadline or LastLedgerSequence. */
   async expireDue(limit = 100): Promise<number> {
-    // Without the ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
-    const validated = await this.ledger.validatedLedgerIndex().catch(() => 0);
-    const due = await this.proposals.dueForExpiry(this.clock.now(), validated, limit);
+    // Without a ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
+    // Each network has its own ledger index: the query takes the highest, and a proposal passes
+    // LastLedgerSequence only on its own account's network.
+    const networks = this.ledgers.names();
+    const indexes = await Promise.all(
+      networks.map((name) =>
+        this.ledgers
+          .forNetwork(name)
+          .validatedLedgerIndex()
+          .catch(() => 0),
+      ),
+    );
+    const validatedOn = new Map(networks.map((name, i) => [name, indexes[i]]));
+    const due = await this.proposals.dueForExpiry(this.clock.now(), Math.max(0, ...indexes), limit);
     let expired = 0;
     for (const proposal of due) {
+      const validated =
+        networks.length === 1
+          ? (indexes[0] ?? 0)
+          : (validatedOn.get(await this.ledgers.networkOf(proposal.accountId)) ?? 0);
+      // Listed only for another network's (higher) ledger index: not due on its own network yet.
+      if (proposal.lastLedgerSequence >= validated && proposal.deadline > this.clock.now()) continue;
       const reason =
         validated > proposal.lastLedgerSequence
           ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
@@ -138,9 +155,10 @@ export class CloseProposal {
   ): Promise<string[]> {
     const open = await this.proposals.inStates(['collecting'], 1000, accountId);
     if (open.length === 0) return [];
+    const ledger = await this.ledgers.forAccount(accountId);
     const [facts, tickets] = await Promise.all([
-      this.ledger.accountFacts(accountAddress),
-      this.ledger.tickets(accountAddress),
+      ledger.accountFacts(accountAddress),
+      ledger.tickets(accountAddress),
     ]);
     if (!facts.exists || facts.sequence === null) return [];
     const superseded: string[] = [];
