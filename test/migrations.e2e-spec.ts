@@ -353,7 +353,7 @@ describe('migrations (real PostgreSQL)', () => {
          VALUES ($1, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', 1, 1, now()) RETURNING id`,
         [network],
       );
-    const [{ id }] = (await insert('sandbox2')) as { id: string }[];
+    const id = ((await insert('sandbox2')) as { id: string }[])[0]!.id;
     await expect(insert('Sandbox 3')).rejects.toThrow(/accounts_network_format/);
     await ds.query(`DELETE FROM accounts WHERE id = $1`, [id]);
     await ds.undoLastMigration();
