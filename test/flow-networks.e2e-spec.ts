@@ -22,6 +22,8 @@ describe('coordination flow: several networks in one deployment', () => {
       env: {
         XRPL_NETWORKS: JSON.stringify([
           { name: 'sandbox2', url: ledger2.url, networkId: 21337, forceNetwork: 'SANDBOX2' },
+          // The same server configured with another NetworkID: never prepared on.
+          { name: 'wrong-id', url: ledger2.url, networkId: 999 },
         ]),
       },
     });
@@ -107,6 +109,19 @@ describe('coordination flow: several networks in one deployment', () => {
     expect(ledger2.getBalance(toMain)).toBeUndefined();
   }, 60_000);
 
+  it('prepares nothing on a server that reports another NetworkID than configured (503, nothing stored)', async () => {
+    // The same server as sandbox2 (which pays out above): only the configured NetworkID differs.
+    const account = await register('wrong-id', ledger2);
+    const before = await env.rowCounts();
+    const refused = await env.call('POST', '/v1/proposals', {
+      accountId: account.id,
+      txjson: payment(Wallet.generate().classicAddress, '1000000'),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('XRPL_UNAVAILABLE');
+    expect(await env.rowCounts()).toEqual(before);
+  });
+
   it('refuses a network the deployment does not serve, naming the served ones, and stores nothing', async () => {
     const before = await env.rowCounts();
     const refused = await env.call('POST', '/v1/accounts', {
@@ -116,7 +131,7 @@ describe('coordination flow: several networks in one deployment', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({
       code: 'UNKNOWN_NETWORK',
-      details: { network: 'testnet', served: ['sandbox', 'sandbox2'] },
+      details: { network: 'testnet', served: ['sandbox', 'sandbox2', 'wrong-id'] },
     });
     expect(await env.rowCounts()).toEqual(before);
   });

@@ -353,7 +353,10 @@ export class CoordinatorModule {
               config.xrpl.networks.map((network) => [
                 network.name,
                 instrument(
-                  new XrplLedgerGateway(network.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
+                  new XrplLedgerGateway(network.url, {
+                    timeoutMs: config.xrpl.requestTimeoutMs,
+                    networkId: network.networkId,
+                  }),
                   'xrpl',
                   metrics,
                   ['close', 'onLedgerClosed'],
