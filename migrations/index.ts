@@ -7,6 +7,7 @@ import { AddConsoleSessions1796400000000 } from './1796400000000-AddConsoleSessi
 import { AddTreasuryControls1796500000000 } from './1796500000000-AddTreasuryControls';
 import { AddAccountSetups1796700000000 } from './1796700000000-AddAccountSetups';
 import { AddLiveLedgerHealth1796812000000 } from './1796812000000-AddLiveLedgerHealth';
+import { AllowCustomNetworks1796850000000 } from './1796850000000-AllowCustomNetworks';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AddTreasuryControls1796500000000,
   AddAccountSetups1796700000000,
   AddLiveLedgerHealth1796812000000,
+  AllowCustomNetworks1796850000000,
 ];

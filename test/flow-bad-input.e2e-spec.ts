@@ -106,7 +106,7 @@ describe('bad input: stable 4xx codes and no side effects (REST API + both sandb
         'an X-address (too long)',
         { address: 'X7AcgcsBL6XDcUb289X4mJ8djcdyKaB5hJDWMArnXr61cqZ', network: 'sandbox' },
       ],
-      ['an unknown network', { address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', network: 'moonnet' }],
+      ['a malformed network name', { address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', network: 'Moon Net' }],
       ['an empty label', { address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', network: 'sandbox', label: '' }],
       ['an array body', [{ address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', network: 'sandbox' }]],
     ])('%s: 400 VALIDATION_FAILED', async (_case, body) => {

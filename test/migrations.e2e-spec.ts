@@ -111,7 +111,7 @@ describe('migrations (real PostgreSQL)', () => {
       await expect(
         ds.query(
           `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
-           VALUES ('moonnet', 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', 1, 1, now())`,
+           VALUES ('Moon_Net', 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', 1, 1, now())`,
         ),
       ).rejects.toThrow(/check constraint/);
     });
@@ -381,6 +381,21 @@ describe('migrations (real PostgreSQL)', () => {
     await insert('awaiting_signer_list');
     await expect(insert('half_done')).rejects.toThrow(/check constraint/);
     await ds.query(`DELETE FROM account_setups`);
+  });
+
+  it('AllowCustomNetworks: up lets accounts name a custom network (the name format only), down refuses it again', async () => {
+    const insert = (network: string) =>
+      ds.query(
+        `INSERT INTO accounts (network, address, signer_quorum, signer_list_ledger_index, signer_list_read_at)
+         VALUES ($1, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe', 1, 1, now()) RETURNING id`,
+        [network],
+      );
+    const id = ((await insert('sandbox2')) as { id: string }[])[0]!.id;
+    await expect(insert('Sandbox 3')).rejects.toThrow(/accounts_network_format/);
+    await ds.query(`DELETE FROM accounts WHERE id = $1`, [id]);
+    await ds.undoLastMigration();
+    await expect(insert('sandbox2')).rejects.toThrow(/check constraint/);
+    await ds.runMigrations();
   });
 
   it('revert cleanly, one by one, to an empty schema', async () => {

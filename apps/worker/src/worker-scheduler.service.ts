@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ModuleRef } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { LedgerPort, Metrics } from '@app/domain';
-import type { XrplLedgerGateway } from '@app/xrpl';
+import { Ledgers, Metrics } from '@app/domain';
+import type { XrplLedgers } from '@app/xrpl';
 import { WORKER_JOBS } from './jobs';
 import { WorkerJob } from './worker-job';
 
@@ -23,7 +23,7 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
     private readonly registry: SchedulerRegistry,
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LedgerPort) private readonly ledger: XrplLedgerGateway,
+    @Inject(Ledgers) private readonly ledgers: XrplLedgers,
     private readonly metrics: Metrics,
   ) {}
 
@@ -34,7 +34,8 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
       this.registry.addInterval(`job:${job.name}`, handle);
     }
     const onLedger = this.jobs.filter((job) => job.onValidatedLedger);
-    this.stopLedgerListener = await this.ledger.onLedgerClosed(() => {
+    // Every served network's validated ledgers trigger the settlement jobs.
+    this.stopLedgerListener = await this.ledgers.onLedgerClosed(() => {
       for (const job of onLedger) void this.tick(job);
     });
     this.logger.log(

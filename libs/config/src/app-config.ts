@@ -1,6 +1,19 @@
 export const NETWORK_NAMES = ['mainnet', 'testnet', 'devnet', 'sandbox'] as const;
 export type NetworkName = (typeof NETWORK_NAMES)[number];
 
+/** A network name: the four above or a custom one (`XRPL_NETWORKS`). */
+export const NETWORK_NAME_PATTERN = /^[a-z][a-z0-9-]{1,30}$/;
+
+/** One served network and its own ledger connection. */
+export interface NetworkConfig {
+  name: string;
+  url: string;
+  /** The NetworkID the deployment expects (null: not configured, the default network). */
+  networkId: number | null;
+  /** Xaman `force_network` for its payloads; null: none (the sandbox network). */
+  forceNetwork: string | null;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 /** `json`: one JSON object a line (production); `pretty`: human-readable lines (`npm start`). */
@@ -23,6 +36,11 @@ export interface AppConfig {
     /** The network this deployment serves; accounts must name it. */
     network: NetworkName;
     url: string;
+    /**
+     * Every served network, the default one (XRPL_NETWORK, XRPL_URL) first, then XRPL_NETWORKS.
+     * Each has its own ledger connection; an account names its network.
+     */
+    networks: NetworkConfig[];
     /** The fastest ledger close rate expected (seconds): sizes LastLedgerSequence for a deadline. */
     minSecondsPerLedger: number;
     /** How long one XRPL request may take before the server counts as unavailable. */

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     expect(config.xrpl).toEqual({
       network: 'mainnet',
       url: 'wss://xrplcluster.com',
+      networks: [{ name: 'mainnet', url: 'wss://xrplcluster.com', networkId: null, forceNetwork: 'MAINNET' }],
       minSecondsPerLedger: 3,
       requestTimeoutMs: 20_000,
       feeCushion: 1.2,

@@ -4,7 +4,9 @@ import {
   LOG_LEVELS,
   LogFormat,
   LogLevel,
+  NETWORK_NAME_PATTERN,
   NETWORK_NAMES,
+  NetworkConfig,
   NetworkName,
 } from './app-config';
 import { ConfigError } from './config.errors';
@@ -25,16 +27,103 @@ const DEFAULT_XRPL_URLS: Record<Exclude<NetworkName, 'sandbox'>, string> = {
   devnet: 'wss://s.devnet.rippletest.net:51233',
 };
 
+/** Xaman `force_network` of the public networks; the sandbox network has none. */
+export const PUBLIC_FORCE_NETWORK: Readonly<Record<NetworkName, string | null>> = {
+  mainnet: 'MAINNET',
+  testnet: 'TESTNET',
+  devnet: 'DEVNET',
+  sandbox: null,
+};
+
+const FORCE_NETWORK_PATTERN = /^[A-Z][A-Z0-9_-]{0,39}$/;
+
+/**
+ * XRPL_NETWORKS: a JSON array of `{ "name", "url", "networkId", "forceNetwork"? }`, served besides the
+ * default network. Every problem is reported, naming the variable and the entry.
+ */
+function readNetworks(
+  raw: string | undefined,
+  defaultNetwork: NetworkConfig,
+  sandbox: boolean,
+  fail: (problem: string) => void,
+): NetworkConfig[] {
+  if (raw === undefined) return [defaultNetwork];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail('must be a JSON array of {"name","url","networkId","forceNetwork"?} objects');
+    return [defaultNetwork];
+  }
+  if (!Array.isArray(parsed)) {
+    fail('must be a JSON array of {"name","url","networkId","forceNetwork"?} objects');
+    return [defaultNetwork];
+  }
+  const networks = [defaultNetwork];
+  parsed.forEach((entry: unknown, i) => {
+    const at = `entry ${i}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      fail(`${at} must be an object`);
+      return;
+    }
+    const e = entry as Record<string, unknown>;
+    const unknownKeys = Object.keys(e).filter(
+      (k) => !['name', 'url', 'networkId', 'forceNetwork'].includes(k),
+    );
+    if (unknownKeys.length > 0) fail(`${at} has unknown keys: ${unknownKeys.join(', ')}`);
+    const name = e.name;
+    if (typeof name !== 'string' || !NETWORK_NAME_PATTERN.test(name)) {
+      fail(`${at}: name must match ${NETWORK_NAME_PATTERN.source} (got ${JSON.stringify(name)})`);
+      return;
+    }
+    if (networks.some((n) => n.name === name)) {
+      fail(`${at}: network "${name}" is listed twice (XRPL_NETWORK is served already)`);
+      return;
+    }
+    if (name === 'sandbox' && !sandbox) fail(`${at}: the sandbox network is only for SANDBOX_MODE`);
+    let url = '';
+    try {
+      if (typeof e.url !== 'string' || !['ws:', 'wss:'].includes(new URL(e.url).protocol))
+        throw new Error('url');
+      url = e.url;
+    } catch {
+      fail(`${at} (${name}): url must be a ws or wss URL (got ${JSON.stringify(e.url)})`);
+    }
+    const networkId = e.networkId;
+    if (
+      typeof networkId !== 'number' ||
+      !Number.isSafeInteger(networkId) ||
+      networkId < 0 ||
+      networkId > 0xffffffff
+    ) {
+      fail(
+        `${at} (${name}): networkId must be a whole number from 0 to 4294967295 (got ${JSON.stringify(networkId)})`,
+      );
+    }
+    let forceNetwork: string | null = (PUBLIC_FORCE_NETWORK as Record<string, string | null>)[name] ?? null;
+    if (e.forceNetwork !== undefined) {
+      if (name === 'sandbox') fail(`${at} (${name}): the sandbox network has no forceNetwork`);
+      else if (typeof e.forceNetwork !== 'string' || !FORCE_NETWORK_PATTERN.test(e.forceNetwork)) {
+        fail(
+          `${at} (${name}): forceNetwork must be an uppercase Xaman network key (got ${JSON.stringify(e.forceNetwork)})`,
+        );
+      } else forceNetwork = e.forceNetwork;
+    }
+    networks.push({ name, url, networkId: typeof networkId === 'number' ? networkId : null, forceNetwork });
+  });
+  return networks;
+}
+
 class Reader {
   readonly problems: { variable: string; problem: string }[] = [];
   constructor(private readonly env: Env) {}
 
-  private raw(name: string): string | undefined {
+  raw(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
 
-  private fail(variable: string, problem: string): void {
+  fail(variable: string, problem: string): void {
     this.problems.push({ variable, problem });
   }
 
@@ -152,6 +241,7 @@ export function loadConfig(env: Env): AppConfig {
     xrpl: {
       network,
       url: r.url('XRPL_URL', ['ws:', 'wss:'], defaultXrplUrl),
+      networks: [],
       minSecondsPerLedger: r.int('XRPL_MIN_SECONDS_PER_LEDGER', 3, 1, 60),
       requestTimeoutMs: r.int('XRPL_REQUEST_TIMEOUT_MS', 20_000, 500, 120_000),
       feeCushion: r.number('XRPL_FEE_CUSHION', 1.2, 1, 10),
@@ -204,6 +294,12 @@ export function loadConfig(env: Env): AppConfig {
       problem: 'the sandbox network is only for SANDBOX_MODE (npm start), and SANDBOX_MODE only for it',
     });
   }
+  config.xrpl.networks = readNetworks(
+    r.raw('XRPL_NETWORKS'),
+    { name: network, url: config.xrpl.url, networkId: null, forceNetwork: PUBLIC_FORCE_NETWORK[network] },
+    config.sandbox,
+    (problem) => r.fail('XRPL_NETWORKS', problem),
+  );
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

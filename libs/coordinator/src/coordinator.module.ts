@@ -46,6 +46,8 @@ import {
   EndSession,
   StartSession,
   LedgerPort,
+  Ledgers,
+  AccountLedgers,
   PayloadSignals,
   PayloadWatches,
   PolicyQueries,
@@ -85,7 +87,7 @@ import { instrument, PrometheusMetrics } from '@app/observability';
 import { FetchWebhookTransport } from './fetch-webhook-transport';
 import { PersistenceModule } from '@app/persistence';
 import { XamanGateway } from '@app/xaman';
-import { XrplLedgerGateway } from '@app/xrpl';
+import { XrplLedgerGateway, XrplLedgers } from '@app/xrpl';
 
 const FORCE_NETWORK: Record<string, string | null> = {
   mainnet: 'MAINNET',
@@ -113,6 +115,7 @@ export function coordinatorSettings(config: AppConfig): CoordinatorSettings {
   return {
     network: config.xrpl.network,
     forceNetwork: FORCE_NETWORK[config.xrpl.network] ?? null,
+    forceNetworks: Object.fromEntries(config.xrpl.networks.map((n) => [n.name, n.forceNetwork])),
     defaultExpireMinutes: config.xaman.defaultExpireMinutes,
     maxExpireMinutes: 43_200,
     minSecondsPerLedger: config.xrpl.minSecondsPerLedger,
@@ -157,13 +160,13 @@ function construct<T>(type: new (...args: never[]) => T, inject: unknown[]): Pro
 @Injectable()
 class CoordinatorLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(LedgerPort) private readonly ledger: XrplLedgerGateway,
+    @Inject(Ledgers) private readonly ledgers: XrplLedgers,
     private readonly watches: PayloadWatches,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     this.watches.closeAll();
-    await this.ledger.close();
+    await this.ledgers.close();
   }
 }
 
@@ -172,15 +175,16 @@ const L = DOMAIN_LOGGER;
 
 /** The use-cases, each built from its ports (the order of `inject` is the constructor's). */
 const USE_CASES: Provider[] = [
+  construct(AccountLedgers, [Ledgers, AccountRepository]),
   construct(StateChanges, [UnitOfWork, Clock, Metrics]),
-  construct(SignerKeys, [LedgerPort]),
+  construct(SignerKeys, [AccountLedgers]),
   construct(PayloadWatches, [XamanPort]),
   construct(WithdrawPayloads, [ProposalRepository, StateChanges, XamanPort, PayloadWatches, Clock, S, L]),
-  construct(CloseProposal, [ProposalRepository, StateChanges, WithdrawPayloads, LedgerPort, Clock, L]),
+  construct(CloseProposal, [ProposalRepository, StateChanges, WithdrawPayloads, AccountLedgers, Clock, L]),
   construct(CombineAndSubmit, [
     ProposalRepository,
     StateChanges,
-    LedgerPort,
+    AccountLedgers,
     SignerKeys,
     CloseProposal,
     WithdrawPayloads,
@@ -192,7 +196,7 @@ const USE_CASES: Provider[] = [
   construct(SettleSubmission, [
     ProposalRepository,
     StateChanges,
-    LedgerPort,
+    AccountLedgers,
     CombineAndSubmit,
     Clock,
     S,
@@ -242,7 +246,7 @@ const USE_CASES: Provider[] = [
     AccountRepository,
     ProposalRepository,
     UnitOfWork,
-    LedgerPort,
+    AccountLedgers,
     DispatchSignRequest,
     Clock,
     S,
@@ -265,17 +269,17 @@ const USE_CASES: Provider[] = [
   construct(PolicyQueries, [AccountRepository, PolicyRepository]),
   construct(ProposalQueries, [ProposalRepository]),
   construct(AccountQueries, [AccountRepository]),
-  construct(RegisterAccount, [AccountRepository, UnitOfWork, LedgerPort, Clock, S]),
+  construct(RegisterAccount, [AccountRepository, UnitOfWork, AccountLedgers, Clock]),
   construct(RefreshAccount, [
     AccountQueries,
     UnitOfWork,
     StateChanges,
-    LedgerPort,
+    AccountLedgers,
     WithdrawPayloads,
     Clock,
     L,
   ]),
-  construct(ProposeSignerList, [AccountQueries, LedgerPort, CreateProposal]),
+  construct(ProposeSignerList, [AccountQueries, AccountLedgers, CreateProposal]),
   construct(UpdateSigner, [AccountQueries, UnitOfWork, TokenCipher, SignerTokens, Clock]),
   construct(EnrolSigner, [AccountQueries, UnitOfWork, XamanPort, SignerTokens, PayloadWatches, Clock, S, L]),
   construct(CheckLedgerDrift, [AccountRepository, RefreshAccount, CloseProposal, L]),
@@ -284,7 +288,7 @@ const USE_CASES: Provider[] = [
     ProposalRepository,
     AccountSetupRepository,
     UnitOfWork,
-    LedgerPort,
+    AccountLedgers,
     Clock,
     L,
   ]),
@@ -309,22 +313,21 @@ const USE_CASES: Provider[] = [
     WEBHOOK_DELIVERY_SETTINGS,
     L,
   ]),
-  construct(PrepareOwnerStep, [LedgerPort, XamanPort, Clock, S]),
+  construct(PrepareOwnerStep, [AccountLedgers, XamanPort, Clock, S]),
   construct(StartAccountSetup, [
     AccountSetupRepository,
     AccountRepository,
     UnitOfWork,
-    LedgerPort,
+    AccountLedgers,
     PrepareOwnerStep,
     Clock,
-    S,
     L,
   ]),
   construct(AdvanceAccountSetups, [
     AccountSetupRepository,
     AccountRepository,
     UnitOfWork,
-    LedgerPort,
+    AccountLedgers,
     XamanPort,
     PrepareOwnerStep,
     RegisterAccount,
@@ -351,15 +354,32 @@ export class CoordinatorModule {
       // One registry per process; the gateways are timed and their failures counted by method.
       { provide: Metrics, useFactory: () => PrometheusMetrics.shared() },
       {
-        provide: LedgerPort,
+        // One ledger connection per served network (XRPL_URL, XRPL_NETWORKS).
+        provide: Ledgers,
         inject: [APP_CONFIG, Metrics],
         useFactory: (config: AppConfig, metrics: Metrics) =>
-          instrument(
-            new XrplLedgerGateway(config.xrpl.url, { timeoutMs: config.xrpl.requestTimeoutMs }),
-            'xrpl',
-            metrics,
-            ['close', 'onLedgerClosed'],
+          new XrplLedgers(
+            new Map(
+              config.xrpl.networks.map((network) => [
+                network.name,
+                instrument(
+                  new XrplLedgerGateway(network.url, {
+                    timeoutMs: config.xrpl.requestTimeoutMs,
+                    networkId: network.networkId,
+                  }),
+                  'xrpl',
+                  metrics,
+                  ['close', 'onLedgerClosed'],
+                ),
+              ]),
+            ),
           ),
+      },
+      {
+        // The default network's ledger (XRPL_NETWORK, XRPL_URL): the health probe.
+        provide: LedgerPort,
+        inject: [Ledgers, APP_CONFIG],
+        useFactory: (ledgers: XrplLedgers, config: AppConfig) => ledgers.gateway(config.xrpl.network),
       },
       {
         provide: XamanPort,
@@ -420,6 +440,7 @@ export class CoordinatorModule {
       exports: [
         persistence,
         LedgerPort,
+        Ledgers,
         XamanPort,
         Metrics,
         Clock,

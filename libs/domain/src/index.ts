@@ -4,6 +4,7 @@ export * from './state/proposal-state';
 export * from './state/state-changes';
 export * from './records';
 export * from './settings';
+export * from './shared/account-ledgers';
 export * from './proposal-rules';
 export * from './ports/ledger.port';
 export * from './ports/xaman.port';

@@ -4,6 +4,8 @@ export interface CoordinatorSettings {
   network: string;
   /** Xaman `force_network` for this network, or null (the sandbox network has none). */
   forceNetwork: string | null;
+  /** Xaman `force_network` of every served network (`XRPL_NETWORKS`), null where there is none. */
+  forceNetworks: Readonly<Record<string, string | null>>;
   defaultExpireMinutes: number;
   maxExpireMinutes: number;
   /** Fastest close rate expected, to size LastLedgerSequence for the deadline. */
@@ -38,4 +40,12 @@ export interface CoordinatorSettings {
   reminderAfterMs: number;
   /** ...at most this many times per proposal (0: no reminders). */
   maxReminders: number;
+}
+
+/** The Xaman `force_network` for payloads of an account on `network`. */
+export function forceNetworkOf(settings: CoordinatorSettings, network: string): string | null {
+  if (Object.prototype.hasOwnProperty.call(settings.forceNetworks, network)) {
+    return settings.forceNetworks[network] ?? null;
+  }
+  return network === settings.network ? settings.forceNetwork : null;
 }

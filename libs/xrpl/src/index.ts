@@ -1,1 +1,2 @@
 export * from './xrpl-ledger.gateway';
+export * from './xrpl-ledgers';

@@ -52,7 +52,11 @@ export class XrplLedgerGateway implements LedgerPort {
 
   constructor(
     private readonly url: string,
-    private readonly options: { timeoutMs?: number } = {},
+    /**
+     * `networkId`: the NetworkID configured for this network (XRPL_NETWORKS). A server reporting
+     * another one is not used (XRPL_UNAVAILABLE): nothing is prepared for the wrong chain.
+     */
+    private readonly options: { timeoutMs?: number; networkId?: number | null } = {},
   ) {}
 
   private async connected(): Promise<Client> {
@@ -106,9 +110,15 @@ export class XrplLedgerGateway implements LedgerPort {
       };
     }>({ command: 'server_info' });
     const info = result.info;
+    const expected = this.options.networkId ?? null;
+    if (expected !== null && info.network_id !== undefined && info.network_id !== expected) {
+      throw new LedgerUnavailableError(
+        `The XRPL server at ${this.url} reports NetworkID ${info.network_id}, not the configured ${expected}`,
+      );
+    }
     const baseFeeXrp = info.validated_ledger?.base_fee_xrp ?? 0.00001;
     return {
-      networkId: info.network_id ?? null,
+      networkId: info.network_id ?? expected,
       baseFeeDrops: Math.round(baseFeeXrp * 1_000_000),
       loadFactor: info.load_factor ?? 1,
       validatedLedgerIndex: info.validated_ledger?.seq ?? 0,

@@ -2,6 +2,7 @@ import {
   CancelReason,
   CloseProposal,
   CoordinatorSettings,
+  AccountLedgers,
   LedgerPort,
   PayloadWatches,
   silentLogger,
@@ -23,6 +24,10 @@ function sweeper(dataSource: DataSource): CloseProposal {
     watchPayload: () => ({ close: () => undefined }),
   } as unknown as XamanPort;
   const ledger = { validatedLedgerIndex: () => Promise.resolve(1) } as unknown as LedgerPort;
+  const ledgers = {
+    names: () => ['testnet'],
+    forNetwork: () => ledger,
+  } as unknown as AccountLedgers;
   const settings = { withdrawRetryMs: 1000 } as CoordinatorSettings;
   const withdrawal = new WithdrawPayloads(
     proposals,
@@ -33,7 +38,7 @@ function sweeper(dataSource: DataSource): CloseProposal {
     settings,
     silentLogger,
   );
-  return new CloseProposal(proposals, changes, withdrawal, ledger, clock, silentLogger);
+  return new CloseProposal(proposals, changes, withdrawal, ledgers, clock, silentLogger);
 }
 
 /**

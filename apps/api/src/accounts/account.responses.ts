@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { NETWORK_NAMES } from '@app/config';
+import { NETWORK_NAME_PATTERN } from '@app/config';
 import { ENROLMENT_STATES, EnrolmentState } from '@app/domain';
 import { DATE_TIME } from '../openapi/schema-helpers';
 import type { AccountView } from './account.view';
@@ -109,7 +109,7 @@ export class AccountSignerResponse implements SignerView {
 export class AccountResponse implements AccountView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
-  @ApiProperty({ enum: NETWORK_NAMES, enumName: 'Network', example: 'mainnet' })
+  @ApiProperty({ pattern: NETWORK_NAME_PATTERN.source, example: 'mainnet' })
   network!: string;
   @ApiProperty({ example: 'rN7n7otQDd6FczFgLdSqtcsAUxDkw6fzRH' })
   address!: string;

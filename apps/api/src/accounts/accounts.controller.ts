@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -35,7 +34,7 @@ import {
   UpdateSigner,
 } from '@app/domain';
 import { COORDINATOR_SETTINGS } from '@app/coordinator';
-import { NETWORK_NAMES } from '@app/config';
+import { NETWORK_NAME_PATTERN } from '@app/config';
 import { AuthenticatedKey, RequireRole } from '../auth/auth.decorators';
 import { CurrentKey } from '../auth/current-key.decorator';
 import { actorOf } from '../common/actor';
@@ -55,12 +54,13 @@ export class RegisterAccountDto {
   address!: string;
 
   @ApiProperty({
-    enum: NETWORK_NAMES,
-    enumName: 'Network',
-    description: 'Must be the network this service serves.',
+    pattern: NETWORK_NAME_PATTERN.source,
+    example: 'mainnet',
+    description:
+      'A network this deployment serves: mainnet, testnet, devnet, sandbox or a custom one (XRPL_NETWORKS); another one is UNKNOWN_NETWORK.',
   })
   @IsString()
-  @IsIn(NETWORK_NAMES, { message: `network must be one of ${NETWORK_NAMES.join(', ')}` })
+  @Matches(NETWORK_NAME_PATTERN, { message: `network must match ${NETWORK_NAME_PATTERN.source}` })
   network!: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'treasury' })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { XamanPort } from '../ports/xaman.port';
-import { CoordinatorSettings } from '../settings';
+import { CoordinatorSettings, forceNetworkOf } from '../settings';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
@@ -44,7 +44,7 @@ export class EnrolSigner {
       expireMinutes: this.settings.enrolmentExpireMinutes,
       userToken,
       instruction: `Sign in with ${address} to enrol as a signer of ${account.label ?? account.address}`,
-      forceNetwork: this.settings.forceNetwork,
+      forceNetwork: forceNetworkOf(this.settings, account.network),
       blob: { accountId: account.id, signer: address },
     });
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.enrolmentExpireMinutes * 60_000);

@@ -1,4 +1,4 @@
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { Actor } from '../shared/actor';
 import { CreateProposal } from '../proposals/create-proposal.use-case';
 import { AccountQueries } from './account.queries';
@@ -14,7 +14,7 @@ import { checkSignerListChange, SignerListChange, signerListSetTemplate } from '
 export class ProposeSignerList {
   constructor(
     private readonly queries: AccountQueries,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly creating: CreateProposal,
   ) {}
 
@@ -24,7 +24,7 @@ export class ProposeSignerList {
     actor: Actor,
   ): Promise<{ proposalId: string }> {
     const account = await this.queries.find(accountId);
-    const facts = await this.ledger.accountFacts(account.address);
+    const facts = await this.ledgers.forNetwork(account.network).accountFacts(account.address);
     checkSignerListChange(change, { ...facts, address: account.address });
     const { proposalId } = await this.creating.execute({
       accountId: account.id,

@@ -1,6 +1,6 @@
 import { webhookEvent } from '../webhooks/webhook-events';
-import { LedgerPort } from '../ports/ledger.port';
 import { DelegateFacts } from '../records';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
@@ -37,7 +37,7 @@ export class RefreshAccount {
     private readonly queries: AccountQueries,
     private readonly uow: UnitOfWork,
     private readonly changes: StateChanges,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly withdrawal: WithdrawPayloads,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
@@ -45,7 +45,10 @@ export class RefreshAccount {
 
   async execute(accountId: string, actor: Actor): Promise<RefreshResult> {
     const { account, signers: current } = await this.queries.get(accountId);
-    const { facts, signerList, signers } = await readSignerSetup(this.ledger, account.address);
+    const { facts, signerList, signers } = await readSignerSetup(
+      this.ledgers.forNetwork(account.network),
+      account.address,
+    );
     const listed = current.filter((s) => s.inSignerList);
     const signerListChanged = !sameSignerList(signerList, {
       quorum: account.signerQuorum,
@@ -58,7 +61,7 @@ export class RefreshAccount {
       regularKey: string | null;
     }) => `${s.address}:${s.funded}:${s.masterDisabled}:${s.regularKey ?? ''}`;
     const keysChanged = listed.map(keyOf).sort().join('|') !== signers.map(keyOf).sort().join('|');
-    const delegates = await this.ledger.delegates(account.address);
+    const delegates = await this.ledgers.forNetwork(account.network).delegates(account.address);
     const delegatesChanged = delegateKey(delegates) !== delegateKey(account.delegates);
 
     const invalidatedProposalIds = await this.uow.run(async (tx) => {

@@ -2,10 +2,9 @@ import { webhookEvent } from '../webhooks/webhook-events';
 import { isValidClassicAddress } from 'ripple-address-codec';
 import { DomainError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { AccountRecord } from '../records';
-import { CoordinatorSettings } from '../settings';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { readSignerSetup } from './read-signer-setup';
@@ -15,31 +14,21 @@ export class RegisterAccount {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly uow: UnitOfWork,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly clock: Clock,
-    private readonly settings: CoordinatorSettings,
   ) {}
 
   async execute(
     input: { address: string; network: string; label?: string | null },
     actor: Actor,
   ): Promise<AccountRecord> {
-    if (input.network !== this.settings.network) {
-      throw new DomainError(
-        'UNKNOWN_NETWORK',
-        `This deployment serves the ${this.settings.network} network, not "${input.network}".`,
-        {
-          network: input.network,
-          served: this.settings.network,
-        },
-      );
-    }
+    const ledger = this.ledgers.forNetwork(input.network); // UNKNOWN_NETWORK lists the served ones
     if (!isValidClassicAddress(input.address)) {
       throw new DomainError('INVALID_ADDRESS', `"${input.address}" is not a valid XRPL classic address.`, {
         address: input.address,
       });
     }
-    const { facts, signerList, signers } = await readSignerSetup(this.ledger, input.address);
+    const { facts, signerList, signers } = await readSignerSetup(ledger, input.address);
     const account = await this.uow.run(async (tx) => {
       const saved = await tx.accounts.insert(
         {

@@ -100,7 +100,7 @@ export class ResolveEnrolment {
     source: PayloadSource,
     actor: Actor,
   ): Promise<ResolveOutcome> {
-    const facts = await this.signerKeys.factsOfOne(signer.address);
+    const facts = await this.signerKeys.factsOfOne(signer.accountId, signer.address);
     const proof = proveSignIn(payload.hex!, signer.address, payload.account, facts);
     if (!proof.ok) {
       await this.refuse(signer, payload.uuid, proof.code, proof.message, source, actor);

@@ -1,7 +1,8 @@
 import { UpstreamError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
 import { AccountSetupRepository } from '../ports/account-setup.repository';
-import { AccountTransaction, LedgerPort } from '../ports/ledger.port';
+import { AccountTransaction } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { isPreparedTransaction } from '../proposals/prepared';
@@ -30,7 +31,7 @@ export class ScanAccountTransactions {
     private readonly proposals: ProposalRepository,
     private readonly setups: AccountSetupRepository,
     private readonly uow: UnitOfWork,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
@@ -51,11 +52,12 @@ export class ScanAccountTransactions {
 
   /** One account, up to the latest validated ledger (or TX_SCAN_MAX_LEDGERS of it): how many were new. */
   async scan(account: AccountRecord): Promise<number> {
-    const validated = await this.ledger.validatedLedgerIndex();
+    const ledger = this.ledgers.forNetwork(account.network);
+    const validated = await ledger.validatedLedgerIndex();
     const from = (account.txScanLedgerIndex ?? account.signerListLedgerIndex) + 1;
     if (from > validated) return 0;
     const to = Math.min(validated, from + TX_SCAN_MAX_LEDGERS - 1);
-    const history = await this.ledger.accountTransactions(account.address, from, to);
+    const history = await ledger.accountTransactions(account.address, from, to);
     const sent = history.filter((t) => t.tx.Account === account.address && t.ledgerIndex <= to);
     const outside: AccountTransaction[] = [];
     if (sent.length > 0) {

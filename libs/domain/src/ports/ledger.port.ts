@@ -97,3 +97,14 @@ export class LedgerUnavailableError extends UpstreamError {
     this.name = 'LedgerUnavailableError';
   }
 }
+
+/**
+ * The ledgers this deployment serves, one connection per network (`XRPL_URL` and `XRPL_NETWORKS`):
+ * implemented in the composition root over one XrplLedgerGateway per network.
+ */
+export abstract class Ledgers {
+  /** The served networks' names, the default network first. */
+  abstract names(): string[];
+  /** The ledger of a served network, or undefined. */
+  abstract find(network: string): LedgerPort | undefined;
+}

@@ -3,7 +3,7 @@ import { DomainError } from '../errors/domain.error';
 import { AccessScope, UNSCOPED_PROPOSER } from '../policies/access-scope';
 import { proposalInScope } from '../policies/proposal-in-scope';
 import { ProposalRecord } from '../records';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { Actor, WORKER_ACTOR } from '../shared/actor';
 import { Clock } from '../shared/clock';
@@ -42,7 +42,7 @@ export class CloseProposal {
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
     private readonly withdrawal: WithdrawPayloads,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
@@ -111,12 +111,28 @@ export class CloseProposal {
    * their audit and outbox rows), so concurrent workers share them; then their payloads are withdrawn.
    */
   async expireDue(limit = 100): Promise<number> {
-    // Without the ledger, deadlines still expire (LastLedgerSequence is checked once it answers).
-    const validated = await this.ledger.validatedLedgerIndex().catch(() => 0);
+    // Without a ledger, deadlines still expire (LastLedgerSequence is checked once it answers). Each
+    // network has its own ledger index: the query compares LastLedgerSequence with the LOWEST (so no
+    // proposal is taken for another network's higher index), and the reason uses the proposal's own.
+    const networks = this.ledgers.names();
+    const indexes = await Promise.all(
+      networks.map((name) =>
+        this.ledgers
+          .forNetwork(name)
+          .validatedLedgerIndex()
+          .catch(() => 0),
+      ),
+    );
+    const validatedOn = new Map(networks.map((name, i) => [name, indexes[i] ?? 0]));
+    const lowest = indexes.length > 0 && indexes.every((i) => i > 0) ? Math.min(...indexes) : 0;
     const expired = await this.changes.inUnitOfWork(async (tx) => {
-      const due = await tx.proposals.dueForExpiry(this.clock.now(), validated, limit);
+      const due = await tx.proposals.dueForExpiry(this.clock.now(), lowest, limit);
       const byReason = new Map<string, string[]>();
       for (const proposal of due) {
+        const validated =
+          networks.length === 1
+            ? (indexes[0] ?? 0)
+            : (validatedOn.get(await this.ledgers.networkOf(proposal.accountId)) ?? 0);
         const reason =
           validated > proposal.lastLedgerSequence
             ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
@@ -149,9 +165,10 @@ export class CloseProposal {
   ): Promise<string[]> {
     const open = await this.proposals.inStates(['collecting'], 1000, accountId);
     if (open.length === 0) return [];
+    const ledger = await this.ledgers.forAccount(accountId);
     const [facts, tickets] = await Promise.all([
-      this.ledger.accountFacts(accountAddress),
-      this.ledger.tickets(accountAddress),
+      ledger.accountFacts(accountAddress),
+      ledger.tickets(accountAddress),
     ]);
     if (!facts.exists || facts.sequence === null) return [];
     const superseded: string[] = [];

@@ -1,6 +1,6 @@
 import { combine, quorumProgress, selectSignatures } from '@app/multisign';
 import { keyStillAuthorised, SignerKeys } from './signer-keys';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { PolicyRepository } from '../ports/policy.repository';
 import { DomainError, isDomainError } from '../errors/domain.error';
 import { evaluatePolicy, timeLockFor } from '../policies/evaluate-policy';
@@ -43,7 +43,7 @@ export class CombineAndSubmit {
   constructor(
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly signerKeys: SignerKeys,
     private readonly closing: CloseProposal,
     private readonly withdrawal: WithdrawPayloads,
@@ -73,7 +73,8 @@ export class CombineAndSubmit {
     const list = signerListOf(proposal.signerListSnapshot);
 
     // Rule 7: the signers must be in the CURRENT SignerList.
-    const current = (await this.ledger.accountFacts(String(proposal.preparedTx.Account))).signerList;
+    const ledger = await this.ledgers.forAccount(proposal.accountId);
+    const current = (await ledger.accountFacts(String(proposal.preparedTx.Account))).signerList;
     if (!sameSignerList(current, list)) {
       await this.closing.invalidate(
         proposalId,
@@ -85,7 +86,10 @@ export class CombineAndSubmit {
 
     // Rule 6, again: each counted key must still be authorised on the validated ledger.
     const signatures = await this.proposals.signaturesOf(proposalId);
-    const facts = await this.signerKeys.factsOf(signatures.map((s) => s.signerAddress));
+    const facts = await this.signerKeys.factsOf(
+      proposal.accountId,
+      signatures.map((s) => s.signerAddress),
+    );
     const requests = await this.proposals.requestsOf(proposalId);
     const valid = [];
     for (const signature of signatures) {
@@ -202,7 +206,8 @@ export class CombineAndSubmit {
     if (transition === 'lockReleased' && (!proposal.releasesAt || proposal.releasesAt > this.clock.now())) {
       return 'not_owner';
     }
-    const validated = await this.ledger.validatedLedgerIndex().catch(() => null);
+    const ledger = await this.ledgers.forAccount(proposal.accountId);
+    const validated = await ledger.validatedLedgerIndex().catch(() => null);
     const now = this.clock.now();
     const claimed = await this.changes.proposal(proposalId, transition, actor, {
       patch: {
@@ -233,7 +238,8 @@ export class CombineAndSubmit {
   }
 
   private async send(proposal: ProposalRecord, attempt: number, actor: Actor): Promise<SubmissionOutcome> {
-    const outcome = await this.ledger.submit(proposal.combinedBlob!);
+    const ledger = await this.ledgers.forAccount(proposal.accountId);
+    const outcome = await ledger.submit(proposal.combinedBlob!);
     const verdict = submitVerdict(outcome.result, outcome.rpcError);
     // A later copy answering "already there / number used" says nothing new about the first one:
     // the result that counted stays recorded, and the follow-up settles from validated ledgers.

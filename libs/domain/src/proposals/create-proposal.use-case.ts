@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { MultisignError, prepare, PreparedTransaction } from '@app/multisign';
 import { DomainError } from '../errors/domain.error';
 import { AccountRepository } from '../ports/account.repository';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { TransactionalRepositories, UnitOfWork } from '../ports/unit-of-work';
 import { AccessScope, assertAccountInScope, UNSCOPED_PROPOSER } from '../policies/access-scope';
@@ -76,7 +76,7 @@ export class CreateProposal {
     private readonly accounts: AccountRepository,
     private readonly proposals: ProposalRepository,
     private readonly uow: UnitOfWork,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly dispatch: DispatchSignRequest,
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
@@ -146,13 +146,14 @@ export class CreateProposal {
   ): Promise<ProposalRecord | null> {
     // The SignerList must still be the one registered: a proposal is never prepared on stale facts.
     const destinationAddress = command.txjson.Destination;
+    const ledger = this.ledgers.forNetwork(account.network);
     const [facts, network, tickets, signers, destination] = await Promise.all([
-      this.ledger.accountFacts(account.address),
-      this.ledger.network(),
-      this.ledger.tickets(account.address),
+      ledger.accountFacts(account.address),
+      ledger.network(),
+      ledger.tickets(account.address),
       this.accounts.signersOf(account.id),
       typeof destinationAddress === 'string' && CLASSIC_ADDRESS.test(destinationAddress)
-        ? this.ledger.accountFacts(destinationAddress)
+        ? ledger.accountFacts(destinationAddress)
         : Promise.resolve<AccountFacts | null>(null),
     ]);
     const listed = signers.filter((s) => s.inSignerList);

@@ -2,7 +2,7 @@ import { AccountRepository } from '../ports/account.repository';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { XamanApiError, XamanPort } from '../ports/xaman.port';
 import { isUpstreamError } from '../errors/domain.error';
-import { CoordinatorSettings } from '../settings';
+import { CoordinatorSettings, forceNetworkOf } from '../settings';
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
@@ -62,6 +62,7 @@ export class DispatchSignRequest {
       return;
     }
     const signer = (await this.accounts.signersOf(proposal.accountId)).find((s) => s.id === request.signerId);
+    const forceNetwork = await this.forceNetworkFor(proposal.accountId);
     // Pushed only to a token Xaman still holds active (checked now); else sign link and QR.
     const userToken = signer ? await this.tokens.tokenForPush(signer, actor) : null;
     // The payload lives as long as the proposal's window: it expires at Xaman at the deadline.
@@ -73,7 +74,7 @@ export class DispatchSignRequest {
         userToken,
         signer: request.signerAddress,
         expireMinutes,
-        forceNetwork: this.settings.forceNetwork,
+        forceNetwork,
         identifier: request.customIdentifier,
         // Signers read what the transaction does, generated from its bytes, then the proposer's note.
         instruction: signerInstruction(proposal.preparedTx, proposal.instruction),
@@ -109,6 +110,13 @@ export class DispatchSignRequest {
     // The proposal may have closed while the payload was being created.
     const latest = await this.proposals.find(proposal.id);
     if (latest && latest.state !== 'collecting') await this.withdrawal.forProposal(proposal.id, actor);
+  }
+
+  /** The account's network's `force_network` (one PK read, only when several networks are served). */
+  private async forceNetworkFor(accountId: string): Promise<string | null> {
+    if (Object.keys(this.settings.forceNetworks).length <= 1) return this.settings.forceNetwork;
+    const account = await this.accounts.find(accountId);
+    return forceNetworkOf(this.settings, account?.network ?? this.settings.network);
   }
 
   private async create(

@@ -1,4 +1,4 @@
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { ProposalRepository } from '../ports/proposal.repository';
 import { ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
@@ -25,7 +25,7 @@ export class SettleSubmission {
   constructor(
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly submission: CombineAndSubmit,
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
@@ -49,9 +49,10 @@ export class SettleSubmission {
     const proposal = await this.proposals.find(proposalId);
     if (!proposal || proposal.state !== 'submitted' || !proposal.combinedHash) return;
     const account = String(proposal.preparedTx.Account);
+    const ledger = await this.ledgers.forAccount(proposal.accountId);
 
     // 1. Our exact blob in a validated ledger?
-    const lookup = await this.ledger.transaction(proposal.combinedHash);
+    const lookup = await ledger.transaction(proposal.combinedHash);
     if (lookup.found && lookup.validated && lookup.result) {
       await this.settle(proposal, lookup.hash, lookup.result, lookup.ledgerIndex, lookup.deliveredAmount);
       return;
@@ -59,8 +60,8 @@ export class SettleSubmission {
 
     // 2. Is our Sequence/Ticket still unused in the latest validated ledger?
     const [facts, tickets] = await Promise.all([
-      this.ledger.accountFacts(account),
-      proposal.ticketSequence !== null ? this.ledger.tickets(account) : Promise.resolve([] as number[]),
+      ledger.accountFacts(account),
+      proposal.ticketSequence !== null ? ledger.tickets(account) : Promise.resolve([] as number[]),
     ]);
     const consumed =
       proposal.ticketSequence !== null
@@ -111,7 +112,8 @@ export class SettleSubmission {
   /** The number is used: ours with other signatures (malleated hash), or another transaction's. */
   private async settleConsumed(proposal: ProposalRecord): Promise<void> {
     const account = String(proposal.preparedTx.Account);
-    const history = await this.ledger.accountTransactions(
+    const ledger = await this.ledgers.forAccount(proposal.accountId);
+    const history = await ledger.accountTransactions(
       account,
       Math.max(1, proposal.signerListSnapshot.ledgerIndex),
     );

@@ -41,7 +41,7 @@ export class SignerBlobs {
     reportedSigner: string | null = null,
   ): Promise<BlobVerdict> {
     // Rule 6 with the keys the latest validated ledger has, not those seen at registration.
-    const signerFacts = await this.signerKeys.factsOfOne(request.signerAddress);
+    const signerFacts = await this.signerKeys.factsOfOne(proposal.accountId, request.signerAddress);
     const verdict = verifySignerBlob(preparedOf(proposal), hex, request.signerAddress, {
       signerList: signerListOf(proposal.signerListSnapshot),
       signerFacts,

@@ -1,6 +1,6 @@
 import { deriveAddress } from 'ripple-keypairs';
 import { SignerFacts } from '@app/multisign';
-import { LedgerPort } from '../ports/ledger.port';
+import { AccountLedgers } from '../shared/account-ledgers';
 import { SignatureRecord } from '../records';
 
 export interface LiveSignerFacts extends SignerFacts {
@@ -16,19 +16,22 @@ export interface LiveSignerFacts extends SignerFacts {
 export class SignerKeys {
   private readonly cache = new Map<string, LiveSignerFacts>();
 
-  constructor(private readonly ledger: LedgerPort) {}
+  constructor(private readonly ledgers: AccountLedgers) {}
 
-  async factsOf(addresses: readonly string[]): Promise<Map<string, LiveSignerFacts>> {
-    const validated = await this.ledger.validatedLedgerIndex();
+  /** The signers' keys on the ledger of the network of `accountId`, the account they sign for. */
+  async factsOf(accountId: string, addresses: readonly string[]): Promise<Map<string, LiveSignerFacts>> {
+    const network = await this.ledgers.networkOf(accountId);
+    const ledger = this.ledgers.forNetwork(network);
+    const validated = await ledger.validatedLedgerIndex();
     const result = new Map<string, LiveSignerFacts>();
     await Promise.all(
       addresses.map(async (address) => {
-        const cached = this.cache.get(address);
+        const cached = this.cache.get(`${network}:${address}`);
         if (cached && cached.ledgerIndex >= validated) {
           result.set(address, cached);
           return;
         }
-        const facts = await this.ledger.accountFacts(address);
+        const facts = await ledger.accountFacts(address);
         const live: LiveSignerFacts = {
           funded: facts.exists,
           masterDisabled: facts.masterDisabled,
@@ -36,15 +39,15 @@ export class SignerKeys {
           ledgerIndex: facts.ledgerIndex,
         };
         if (this.cache.size > 10_000) this.cache.clear();
-        this.cache.set(address, live);
+        this.cache.set(`${network}:${address}`, live);
         result.set(address, live);
       }),
     );
     return result;
   }
 
-  async factsOfOne(address: string): Promise<LiveSignerFacts> {
-    return (await this.factsOf([address])).get(address)!;
+  async factsOfOne(accountId: string, address: string): Promise<LiveSignerFacts> {
+    return (await this.factsOf(accountId, [address])).get(address)!;
   }
 }
 

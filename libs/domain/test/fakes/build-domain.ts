@@ -39,7 +39,8 @@ import { StateChanges } from '../../src/state/state-changes';
 import { PruneWebhookReceipts } from '../../src/webhooks/prune-webhook-receipts.use-case';
 import { ReceiveXamanWebhook } from '../../src/webhooks/receive-xaman-webhook.use-case';
 import { FakeClock } from './fake-clock';
-import { FakeLedger } from './fake-ledger';
+import { FakeLedger, FakeLedgers } from './fake-ledger';
+import { AccountLedgers } from '../../src/shared/account-ledgers';
 import { FakeXaman } from './fake-xaman';
 import { InMemoryAccountRepository } from './in-memory-account.repository';
 import { InMemoryApiKeyRepository } from './in-memory-api-key.repository';
@@ -76,6 +77,7 @@ import { EndSession } from '../../src/sessions/end-session.use-case';
 export const testSettings: CoordinatorSettings = {
   network: 'testnet',
   forceNetwork: 'TESTNET',
+  forceNetworks: { testnet: 'TESTNET' },
   defaultExpireMinutes: 60,
   maxExpireMinutes: 7 * 24 * 60,
   minSecondsPerLedger: 3,
@@ -105,9 +107,14 @@ export function buildDomain(
   webhookOverrides: Partial<WebhookDeliverySettings> = {},
 ) {
   const settings: CoordinatorSettings = { ...testSettings, ...overrides };
+  // One FakeLedger per served network (`forceNetworks` names them); `ledger` is the default one's.
   const log = silentLogger;
   const clock = new FakeClock();
-  const ledger = new FakeLedger();
+  const networkLedgers = new Map<string, FakeLedger>([[settings.network, new FakeLedger()]]);
+  for (const name of Object.keys(settings.forceNetworks)) {
+    if (!networkLedgers.has(name)) networkLedgers.set(name, new FakeLedger());
+  }
+  const ledger = networkLedgers.get(settings.network)!;
   const xaman = new FakeXaman();
   xaman.webhookMaxSkewSeconds = settings.webhookMaxSkewSeconds;
   const cipher = new TokenCipher(TOKEN_KEY);
@@ -132,15 +139,16 @@ export function buildDomain(
     setups,
   });
 
+  const ledgers = new AccountLedgers(new FakeLedgers(networkLedgers), accounts);
   const changes = new StateChanges(uow, clock, metrics);
   const watches = new PayloadWatches(xaman);
-  const signerKeys = new SignerKeys(ledger);
+  const signerKeys = new SignerKeys(ledgers);
   const withdrawal = new WithdrawPayloads(proposals, changes, xaman, watches, clock, settings, log);
-  const closing = new CloseProposal(proposals, changes, withdrawal, ledger, clock, log);
+  const closing = new CloseProposal(proposals, changes, withdrawal, ledgers, clock, log);
   const combining = new CombineAndSubmit(
     proposals,
     changes,
-    ledger,
+    ledgers,
     signerKeys,
     closing,
     withdrawal,
@@ -150,11 +158,11 @@ export function buildDomain(
     policies,
   );
   const accountQueries = new AccountQueries(accounts);
-  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledger, withdrawal, clock, log);
+  const refreshing = new RefreshAccount(accountQueries, uow, changes, ledgers, withdrawal, clock, log);
   const settling = new SettleSubmission(
     proposals,
     changes,
-    ledger,
+    ledgers,
     combining,
     clock,
     settings,
@@ -200,7 +208,7 @@ export function buildDomain(
     settings,
     log,
   );
-  const creating = new CreateProposal(accounts, proposals, uow, ledger, dispatching, clock, settings, log);
+  const creating = new CreateProposal(accounts, proposals, uow, ledgers, dispatching, clock, settings, log);
 
   const reminders = new SendReminders(
     proposals,
@@ -218,26 +226,17 @@ export function buildDomain(
   const setPolicy = new SetAccountPolicy(accounts, uow);
   const policyQueries = new PolicyQueries(accounts, policies);
 
-  const registering = new RegisterAccount(accounts, uow, ledger, clock, settings);
-  const proposingSignerList = new ProposeSignerList(accountQueries, ledger, creating);
+  const registering = new RegisterAccount(accounts, uow, ledgers, clock);
+  const proposingSignerList = new ProposeSignerList(accountQueries, ledgers, creating);
   const updatingSigner = new UpdateSigner(accountQueries, uow, cipher, tokens, clock);
   const enrolling = new EnrolSigner(accountQueries, uow, xaman, tokens, watches, clock, settings, log);
-  const ownerSteps = new PrepareOwnerStep(ledger, xaman, clock, settings);
-  const startingSetup = new StartAccountSetup(
-    setups,
-    accounts,
-    uow,
-    ledger,
-    ownerSteps,
-    clock,
-    settings,
-    log,
-  );
+  const ownerSteps = new PrepareOwnerStep(ledgers, xaman, clock, settings);
+  const startingSetup = new StartAccountSetup(setups, accounts, uow, ledgers, ownerSteps, clock, log);
   const advancingSetups = new AdvanceAccountSetups(
     setups,
     accounts,
     uow,
-    ledger,
+    ledgers,
     xaman,
     ownerSteps,
     registering,
@@ -246,7 +245,7 @@ export function buildDomain(
     log,
   );
   const drift = new CheckLedgerDrift(accounts, refreshing, closing, log);
-  const scanning = new ScanAccountTransactions(accounts, proposals, setups, uow, ledger, clock, log);
+  const scanning = new ScanAccountTransactions(accounts, proposals, setups, uow, ledgers, clock, log);
 
   const webhooks = new ReceiveXamanWebhook(xaman, receipts, signals, clock, log);
   const pruning = new PruneWebhookReceipts(receipts, clock);
@@ -271,6 +270,9 @@ export function buildDomain(
     delivering: new DeliverWebhooks(webhookStore, transport, cipher, metrics, clock, webhookSettings, log),
     clock,
     ledger,
+    /** Every served network's FakeLedger, by name. */
+    networkLedgers,
+    ledgers,
     xaman,
     cipher,
     accounts,

@@ -5,6 +5,7 @@ import {
   AccountTransaction,
   LedgerPort,
   LedgerUnavailableError,
+  Ledgers,
   NetworkFacts,
   SignerListFacts,
   SubmitOutcome,
@@ -218,5 +219,20 @@ export class FakeLedger extends LedgerPort {
 
   private checkUp(): void {
     if (this.down) throw new LedgerUnavailableError('The XRPL server is unreachable (fake ledger down)');
+  }
+}
+
+/** The served networks, each with its FakeLedger (the default network first). */
+export class FakeLedgers extends Ledgers {
+  constructor(readonly byNetwork: Map<string, FakeLedger>) {
+    super();
+  }
+
+  names(): string[] {
+    return [...this.byNetwork.keys()];
+  }
+
+  find(network: string): LedgerPort | undefined {
+    return this.byNetwork.get(network);
   }
 }

@@ -1,7 +1,7 @@
 import { isDomainError, UpstreamError } from '../../errors/domain.error';
 import { AccountRepository } from '../../ports/account.repository';
 import { AccountSetupPatch, AccountSetupRepository } from '../../ports/account-setup.repository';
-import { LedgerPort } from '../../ports/ledger.port';
+import { AccountLedgers } from '../../shared/account-ledgers';
 import { UnitOfWork } from '../../ports/unit-of-work';
 import { XamanPort } from '../../ports/xaman.port';
 import { submitVerdict } from '../../proposal-rules';
@@ -30,7 +30,7 @@ export class AdvanceAccountSetups {
     private readonly setups: AccountSetupRepository,
     private readonly accounts: AccountRepository,
     private readonly uow: UnitOfWork,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly xaman: XamanPort,
     private readonly steps: PrepareOwnerStep,
     private readonly registering: RegisterAccount,
@@ -83,11 +83,11 @@ export class AdvanceAccountSetups {
       return false;
     }
     if (!payload.hex) return this.fail(setup, 'SETUP_BLOB_MISMATCH', 'Xaman returned no signed blob.');
-    const facts = await this.ledger.accountFacts(setup.address);
+    const facts = await this.ledgers.forNetwork(setup.network).accountFacts(setup.address);
     const check = verifyOwnerBlob(payload.hex, step.preparedTx, facts, step.kind === 'disable_master');
     if (!check.ok) return this.fail(setup, check.code, check.message);
-    const submitted = await this.ledger.submit(payload.hex);
-    const validatedIndex = await this.ledger.validatedLedgerIndex();
+    const submitted = await this.ledgers.forNetwork(setup.network).submit(payload.hex);
+    const validatedIndex = await this.ledgers.forNetwork(setup.network).validatedLedgerIndex();
     if (submitVerdict(submitted.result, submitted.rpcError) === 'final') {
       return this.fail(setup, 'SETUP_SUBMIT_REFUSED', `${submitted.result}: ${submitted.message}`);
     }
@@ -109,8 +109,8 @@ export class AdvanceAccountSetups {
   private async followSubmission(setup: AccountSetupRecord, step: SetupStepRecord): Promise<boolean> {
     if (!step.txHash || !step.txBlob) return false;
     // The index first: a transaction not found afterwards was not in any ledger up to it.
-    const validatedIndex = await this.ledger.validatedLedgerIndex();
-    const lookup = await this.ledger.transaction(step.txHash);
+    const validatedIndex = await this.ledgers.forNetwork(setup.network).validatedLedgerIndex();
+    const lookup = await this.ledgers.forNetwork(setup.network).transaction(step.txHash);
     if (!lookup.found || !lookup.validated) {
       if (validatedIndex > Number(step.preparedTx.LastLedgerSequence)) {
         return this.fail(
@@ -119,7 +119,7 @@ export class AdvanceAccountSetups {
           'No validated ledger up to its LastLedgerSequence has it.',
         );
       }
-      await this.ledger.submit(step.txBlob); // a dropped submission is sent again; a duplicate is harmless
+      await this.ledgers.forNetwork(setup.network).submit(step.txBlob); // a dropped submission is sent again; a duplicate is harmless
       return false;
     }
     const settled: SetupStepRecord = {
@@ -132,7 +132,7 @@ export class AdvanceAccountSetups {
       return this.fail(setup, 'SETUP_TX_FAILED', `The ledger applied it with ${lookup.result}.`, steps);
     }
     if (step.kind === 'signer_list' && setup.disableMaster) {
-      const facts = await this.ledger.accountFacts(setup.address);
+      const facts = await this.ledgers.forNetwork(setup.network).accountFacts(setup.address);
       if (facts.signerList === null && facts.regularKey === null) {
         return this.fail(
           setup,
@@ -144,6 +144,7 @@ export class AdvanceAccountSetups {
       if (facts.sequence === null) return false;
       const disable = await this.steps.execute({
         setupId: setup.id,
+        network: setup.network,
         kind: 'disable_master',
         owner: setup.address,
         sequence: facts.sequence,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { LedgerPort } from '../../ports/ledger.port';
+import { AccountLedgers } from '../../shared/account-ledgers';
 import { XamanPort } from '../../ports/xaman.port';
 import { lastLedgerSequenceFor } from '../../proposal-rules';
 import { SetupStepRecord } from '../../records';
-import { CoordinatorSettings } from '../../settings';
+import { CoordinatorSettings, forceNetworkOf } from '../../settings';
 import { Clock } from '../../shared/clock';
 import { prepareOwnerTransaction } from './owner-transaction';
 
@@ -13,7 +13,7 @@ import { prepareOwnerTransaction } from './owner-transaction';
  */
 export class PrepareOwnerStep {
   constructor(
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly xaman: XamanPort,
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
@@ -21,13 +21,15 @@ export class PrepareOwnerStep {
 
   async execute(input: {
     setupId: string | null;
+    /** The network of the account being set up: its ledger and Xaman `force_network`. */
+    network: string;
     kind: SetupStepRecord['kind'];
     owner: string;
     sequence: number;
     template: Record<string, unknown>;
     instruction: string;
   }): Promise<SetupStepRecord> {
-    const network = await this.ledger.network();
+    const network = await this.ledgers.forNetwork(input.network).network();
     const expireMinutes = this.settings.defaultExpireMinutes;
     const preparedTx = prepareOwnerTransaction(
       input.template,
@@ -49,7 +51,7 @@ export class PrepareOwnerStep {
       signer: input.owner,
       identifier: `setup-${randomUUID().replace(/-/g, '')}`.slice(0, 40),
       expireMinutes,
-      forceNetwork: this.settings.forceNetwork,
+      forceNetwork: forceNetworkOf(this.settings, input.network),
       instruction: input.instruction,
       blob: { ...(input.setupId ? { setupId: input.setupId } : {}), step: input.kind },
     });

@@ -2,10 +2,9 @@ import { isValidClassicAddress } from 'ripple-address-codec';
 import { DomainError } from '../../errors/domain.error';
 import { AccountRepository } from '../../ports/account.repository';
 import { AccountSetupRepository } from '../../ports/account-setup.repository';
-import { LedgerPort } from '../../ports/ledger.port';
+import { AccountLedgers } from '../../shared/account-ledgers';
 import { UnitOfWork } from '../../ports/unit-of-work';
 import { AccountSetupRecord } from '../../records';
-import { CoordinatorSettings } from '../../settings';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/clock';
 import { DomainLogger } from '../../shared/logger';
@@ -30,21 +29,14 @@ export class StartAccountSetup {
     private readonly setups: AccountSetupRepository,
     private readonly accounts: AccountRepository,
     private readonly uow: UnitOfWork,
-    private readonly ledger: LedgerPort,
+    private readonly ledgers: AccountLedgers,
     private readonly steps: PrepareOwnerStep,
     private readonly clock: Clock,
-    private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
   ) {}
 
   async execute(command: AccountSetupCommand, actor: Actor): Promise<AccountSetupRecord> {
-    if (command.network !== this.settings.network) {
-      throw new DomainError(
-        'UNKNOWN_NETWORK',
-        `This deployment serves the ${this.settings.network} network, not "${command.network}".`,
-        { network: command.network, served: this.settings.network },
-      );
-    }
+    const ledger = this.ledgers.forNetwork(command.network); // UNKNOWN_NETWORK lists the served ones
     if (!isValidClassicAddress(command.address)) {
       throw new DomainError('INVALID_ADDRESS', `"${command.address}" is not a valid XRPL classic address.`, {
         address: command.address,
@@ -68,7 +60,7 @@ export class StartAccountSetup {
         setupId: open[0]!.id,
       });
     }
-    const facts = await this.ledger.accountFacts(command.address);
+    const facts = await ledger.accountFacts(command.address);
     if (!facts.exists || facts.sequence === null) {
       throw new DomainError(
         'ACCOUNT_NOT_ON_LEDGER',
@@ -79,6 +71,7 @@ export class StartAccountSetup {
     checkSignerListChange(command, { ...facts, address: command.address });
     const step = await this.steps.execute({
       setupId: null,
+      network: command.network,
       kind: 'signer_list',
       owner: command.address,
       sequence: facts.sequence,
