@@ -160,7 +160,16 @@ export abstract class ProposalRepository {
    * claimed for it (locked; rows another unit of work holds are skipped), so concurrent sweepers
    * share the due rows instead of repeating them.
    */
-  abstract dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]>;
+  /**
+   * Collecting proposals past their deadline, or past LastLedgerSequence by `validatedLedgerIndex`;
+   * `network`: only accounts of that network (each network has its own ledger index).
+   */
+  abstract dueForExpiry(
+    now: Date,
+    validatedLedgerIndex: number,
+    limit: number,
+    network?: string,
+  ): Promise<ProposalRecord[]>;
   /** Least recently updated first; optionally one account's only. */
   abstract inStates(
     states: readonly ProposalState[],

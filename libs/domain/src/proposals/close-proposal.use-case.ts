@@ -111,28 +111,26 @@ export class CloseProposal {
    * their audit and outbox rows), so concurrent workers share them; then their payloads are withdrawn.
    */
   async expireDue(limit = 100): Promise<number> {
-    // Without a ledger, deadlines still expire (LastLedgerSequence is checked once it answers). Each
-    // network has its own ledger index: the query compares LastLedgerSequence with the LOWEST (so no
-    // proposal is taken for another network's higher index), and the reason uses the proposal's own.
+    // Each network has its own ledger index: one sweep per network, so a proposal passes
+    // LastLedgerSequence only by its own network's validated ledger. Without a ledger, deadlines
+    // still expire (LastLedgerSequence is checked once it answers).
     const networks = this.ledgers.names();
-    const indexes = await Promise.all(
-      networks.map((name) =>
-        this.ledgers
-          .forNetwork(name)
-          .validatedLedgerIndex()
-          .catch(() => 0),
-      ),
-    );
-    const validatedOn = new Map(networks.map((name, i) => [name, indexes[i] ?? 0]));
-    const lowest = indexes.length > 0 && indexes.every((i) => i > 0) ? Math.min(...indexes) : 0;
+    let total = 0;
+    for (const network of networks) {
+      const validated = await this.ledgers
+        .forNetwork(network)
+        .validatedLedgerIndex()
+        .catch(() => 0);
+      total += await this.expireDueOn(networks.length === 1 ? undefined : network, validated, limit);
+    }
+    return total;
+  }
+
+  private async expireDueOn(network: string | undefined, validated: number, limit: number): Promise<number> {
     const expired = await this.changes.inUnitOfWork(async (tx) => {
-      const due = await tx.proposals.dueForExpiry(this.clock.now(), lowest, limit);
+      const due = await tx.proposals.dueForExpiry(this.clock.now(), validated, limit, network);
       const byReason = new Map<string, string[]>();
       for (const proposal of due) {
-        const validated =
-          networks.length === 1
-            ? (indexes[0] ?? 0)
-            : (validatedOn.get(await this.ledgers.networkOf(proposal.accountId)) ?? 0);
         const reason =
           validated > proposal.lastLedgerSequence
             ? `LastLedgerSequence ${proposal.lastLedgerSequence} passed before the quorum was reached`
@@ -149,7 +147,7 @@ export class CloseProposal {
       return moved;
     });
     if (expired.length === 0) return 0;
-    this.log.info('proposals expired', { count: expired.length, proposalIds: expired.slice(0, 20) });
+    this.log.info('proposals expired', { network, count: expired.length, proposalIds: expired.slice(0, 20) });
     await this.withdrawal.forProposals(expired, WORKER_ACTOR);
     return expired.length;
   }

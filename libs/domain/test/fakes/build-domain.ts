@@ -121,6 +121,7 @@ export function buildDomain(
 
   const accounts = new InMemoryAccountRepository(clock);
   const proposals = new InMemoryProposalRepository(clock);
+  proposals.networkOfAccount = (accountId) => accounts.accounts.get(accountId)?.network;
   const audit = new InMemoryAuditRepository(clock);
   const receipts = new InMemoryWebhookReceiptRepository(clock);
   const apiKeys = new InMemoryApiKeyRepository(clock);

@@ -333,11 +333,20 @@ export class InMemoryProposalRepository extends ProposalRepository {
       .slice(0, limit);
   }
 
-  async dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]> {
+  /** The network of an account (set by the domain builder: proposals know only their account id). */
+  networkOfAccount: (accountId: string) => string | undefined = () => undefined;
+
+  async dueForExpiry(
+    now: Date,
+    validatedLedgerIndex: number,
+    limit: number,
+    network?: string,
+  ): Promise<ProposalRecord[]> {
     return this.proposals
       .filter(
         (p) =>
           p.state === 'collecting' &&
+          (network === undefined || this.networkOfAccount(p.accountId) === network) &&
           (p.deadline.getTime() <= now.getTime() || validatedLedgerIndex > p.lastLedgerSequence),
       )
       .sort((a, b) => a.deadline.getTime() - b.deadline.getTime())

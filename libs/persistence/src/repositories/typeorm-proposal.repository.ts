@@ -388,14 +388,20 @@ export class TypeormProposalRepository extends ProposalRepository {
    * locked with SKIP LOCKED: inside a unit of work they are this sweeper's until it commits, and a
    * concurrent sweeper takes the next ones.
    */
-  async dueForExpiry(now: Date, validatedLedgerIndex: number, limit: number): Promise<ProposalRecord[]> {
+  async dueForExpiry(
+    now: Date,
+    validatedLedgerIndex: number,
+    limit: number,
+    network?: string,
+  ): Promise<ProposalRecord[]> {
     const rows = await this.manager.query<Record<string, unknown>[]>(
       `SELECT * FROM proposals
        WHERE state = 'collecting' AND (deadline < $1 OR last_ledger_sequence < $2)
+         AND ($4::text IS NULL OR account_id IN (SELECT id FROM accounts WHERE network = $4))
        ORDER BY deadline, id
        LIMIT $3
        FOR UPDATE SKIP LOCKED`,
-      [now, validatedLedgerIndex, limit],
+      [now, validatedLedgerIndex, limit, network ?? null],
     );
     return rows.map((row) => hydrate(this.manager, ProposalEntity, row));
   }
