@@ -106,7 +106,13 @@ export abstract class ProposalRepository {
    * Records the engine result of submission `attempt` (1 or more), unless a later attempt was claimed
    * meanwhile; also after the proposal settled, since the answer may arrive after the ledger did.
    */
-  abstract recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean>;
+  abstract recordSubmitResult(
+    id: string,
+    attempt: number,
+    result: string,
+    /** The validated ledger index when the answer came: resubmission waits count ledgers from it. */
+    answeredAtLedgerIndex?: number | null,
+  ): Promise<boolean>;
   /** A `quorum_reached` proposal with no combined blob, left by a caller that stopped before `staleBefore`: re-claims it. */
   abstract reclaimCombine(id: string, staleBefore: Date, now: Date): Promise<boolean>;
 

@@ -240,11 +240,15 @@ export class CombineAndSubmit {
   private async send(proposal: ProposalRecord, attempt: number, actor: Actor): Promise<SubmissionOutcome> {
     const ledger = await this.ledgers.forAccount(proposal.accountId);
     const outcome = await ledger.submit(proposal.combinedBlob!);
+    // Resubmission counts validated ledgers from the answer, not from the claim: under load the
+    // submit itself may reach the server several ledgers after the claim was made.
+    const answeredAt = await ledger.validatedLedgerIndex().catch(() => null);
     const verdict = submitVerdict(outcome.result, outcome.rpcError);
     // A later copy answering "already there / number used" says nothing new about the first one:
     // the result that counted stays recorded, and the follow-up settles from validated ledgers.
     const informative = attempt === 1 || (verdict !== 'sequence_consumed' && verdict !== 'already');
-    if (informative) await this.proposals.recordSubmitResult(proposal.id, attempt, outcome.result);
+    if (informative)
+      await this.proposals.recordSubmitResult(proposal.id, attempt, outcome.result, answeredAt);
     this.log.info('submitted', {
       proposalId: proposal.id,
       attempt,

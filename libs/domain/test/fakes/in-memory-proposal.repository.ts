@@ -203,10 +203,20 @@ export class InMemoryProposalRepository extends ProposalRepository {
     return true;
   }
 
-  async recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean> {
+  async recordSubmitResult(
+    id: string,
+    attempt: number,
+    result: string,
+    answeredAtLedgerIndex?: number | null,
+  ): Promise<boolean> {
     const proposal = this.proposals.get(id);
     if (!proposal || attempt < 1 || proposal.submitAttempts !== attempt) return false;
-    this.proposals.put({ ...proposal, lastSubmitResult: result, updatedAt: this.clock.now() });
+    this.proposals.put({
+      ...proposal,
+      lastSubmitResult: result,
+      ...(answeredAtLedgerIndex != null ? { lastSubmittedLedgerIndex: answeredAtLedgerIndex } : {}),
+      updatedAt: this.clock.now(),
+    });
     return true;
   }
 

@@ -226,12 +226,20 @@ export class TypeormProposalRepository extends ProposalRepository {
     );
   }
 
-  recordSubmitResult(id: string, attempt: number, result: string): Promise<boolean> {
+  recordSubmitResult(
+    id: string,
+    attempt: number,
+    result: string,
+    answeredAtLedgerIndex?: number | null,
+  ): Promise<boolean> {
     return this.updateProposalIf(
       id,
       `submit_attempts = :attempt AND submit_attempts >= 1`,
       { attempt },
-      { lastSubmitResult: result },
+      {
+        lastSubmitResult: result,
+        ...(answeredAtLedgerIndex != null ? { lastSubmittedLedgerIndex: answeredAtLedgerIndex } : {}),
+      },
     );
   }
 
