@@ -33,6 +33,8 @@ describe('fault suite: real processes killed and starved', () => {
   }, 60_000);
 
   afterEach(() => {
+    // A failed scenario must not leave its holds to the next one.
+    c.ledger.faults.reset();
     // no process may have exited on its own (an unhandled pg 'error' event, a rejection...)
     expect(c.crashed()).toEqual([]);
   });

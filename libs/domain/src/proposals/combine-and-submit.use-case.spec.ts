@@ -144,7 +144,7 @@ describe('CombineAndSubmit', () => {
   });
 
   describe('recover()', () => {
-    it('submits a stored combined blob nobody submitted exactly once, even with two workers', async () => {
+    it('submits a stored combined blob nobody submitted, once its lease is stale, exactly once even with two workers', async () => {
       const { d, proposal } = await collectingProposal();
       await storeSignature(d, proposal, alice);
       await storeSignature(d, proposal, bob);
@@ -155,6 +155,10 @@ describe('CombineAndSubmit', () => {
         combinedBlob: combined.blob,
         combinedHash: combined.hash,
       });
+      // While its winner may still be alive (withdrawing payloads), nobody takes its submission over.
+      await d.combining.recover();
+      expect(d.ledger.submitted).toEqual([]);
+      d.clock.advance(d.settings.combineLeaseMs + 1);
       await Promise.all([d.combining.recover(), d.combining.recover()]);
       expect(d.ledger.submitted).toEqual([combined.blob]);
       expect((await proposalOf(d, proposal.id)).state).toBe('submitted');

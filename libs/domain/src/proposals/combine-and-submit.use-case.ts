@@ -277,7 +277,9 @@ export class CombineAndSubmit {
     const staleBefore = new Date(now.getTime() - this.settings.combineLeaseMs);
     for (const proposal of await this.proposals.inStates(['quorum_reached'], limit)) {
       if (proposal.combinedBlob) {
-        await this.lockOrSubmit(proposal.id, WORKER_ACTOR);
+        // Its winner owns the submission while it is alive (it may be withdrawing the other
+        // payloads): taken over only once the combine lease has passed without progress.
+        if (proposal.updatedAt <= staleBefore) await this.lockOrSubmit(proposal.id, WORKER_ACTOR);
       } else if (await this.proposals.reclaimCombine(proposal.id, staleBefore, now)) {
         await this.combineClaimed(proposal.id, WORKER_ACTOR);
       }
