@@ -73,6 +73,11 @@ describe('fault suite: real processes killed and starved', () => {
     Promise.all(created.flatMap((p) => p.payloads.slice(0, 2).map((uuid) => c.sign(uuid))));
 
   it('kill -9 of every process at each crash point at once: signature stored, quorum_reached, blob stored, right after submit', async () => {
+    // The held Xaman cancel must outlast the wait for every window on a loaded machine, so this
+    // scenario's first processes get the longest Xaman timeout; the ones started after the kill get
+    // the suite's default again.
+    await c.killAll();
+    await c.startServices({ XAMAN_REQUEST_TIMEOUT_MS: '120000' });
     const stored = await c.account(spec(2, 2));
     const quorum = await c.account(spec(2, 3));
     const combined = await c.account(spec(2, 3));
@@ -91,31 +96,35 @@ describe('fault suite: real processes killed and starved', () => {
     await lock.connect();
     await lock.query('BEGIN');
     await lock.query('SELECT 1 FROM proposals WHERE id = $1 FOR NO KEY UPDATE', [s.id]);
-    // After quorum_reached: the winner re-reads the account's SignerList (held);
-    // right after submit: the submit is held (it reaches the ledger only after the kill);
-    // after the combined blob is stored: withdrawing the other payload hangs at Xaman.
-    c.ledger.faults.holdCommands = [`account_info:${quorum.setup.account.address}`, 'submit'];
-    c.xaman.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE' });
+    try {
+      // After quorum_reached: the winner re-reads the account's SignerList (held);
+      // right after submit: the submit is held (it reaches the ledger only after the kill);
+      // after the combined blob is stored: withdrawing the other payload hangs at Xaman.
+      c.ledger.faults.holdCommands = [`account_info:${quorum.setup.account.address}`, 'submit'];
+      c.xaman.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE' });
 
-    for (const uuid of [...s.payloads, ...q.payloads.slice(0, 2), ...u.payloads]) await c.sign(uuid);
-    await c.settle([q.id], ['quorum_reached'], 30_000);
-    await c.settle([u.id], ['submitted'], 30_000);
-    await waitForSignatures(c, s.id, 2);
-    for (const uuid of b.payloads.slice(0, 2)) await c.sign(uuid);
-    await waitForCombined(c, b.id);
-    const inWindows = new Map((await c.proposals(ids)).map((r) => [r.id, r]));
-    expect(ids.map((id) => [inWindows.get(id)!.state, inWindows.get(id)!.combined])).toEqual([
-      ['collecting', false],
-      ['quorum_reached', false],
-      ['quorum_reached', true],
-      ['submitted', true],
-    ]);
-    await c.killAll();
+      for (const uuid of [...s.payloads, ...q.payloads.slice(0, 2), ...u.payloads]) await c.sign(uuid);
+      await c.settle([q.id], ['quorum_reached'], 30_000);
+      await c.settle([u.id], ['submitted'], 30_000);
+      await waitForSignatures(c, s.id, 2);
+      for (const uuid of b.payloads.slice(0, 2)) await c.sign(uuid);
+      await waitForCombined(c, b.id);
+      const inWindows = new Map((await c.proposals(ids)).map((r) => [r.id, r]));
+      expect(ids.map((id) => [inWindows.get(id)!.state, inWindows.get(id)!.combined])).toEqual([
+        ['collecting', false],
+        ['quorum_reached', false],
+        ['quorum_reached', true],
+        ['submitted', true],
+      ]);
+      await c.killAll();
+    } finally {
+      // released even when a window was missed, so the next scenario never waits on this lock
+      await lock.query('ROLLBACK');
+      await lock.end();
+    }
 
     const before = await c.signatures(ids);
     expect(before).toHaveLength(8);
-    await lock.query('ROLLBACK');
-    await lock.end();
     c.ledger.faults.holdCommands = []; // the held submit now reaches the ledger, its sender is dead
     await c.startServices();
     await provesInvariants(ids, 'succeeded', before);

@@ -154,9 +154,9 @@ export class FaultCluster {
     };
   }
 
-  /** Starts two APIs and two workers and waits until each is up. */
-  async startServices(): Promise<void> {
-    const env = this.env();
+  /** Starts two APIs and two workers (with `overrides` on top of the suite's env) and waits until each is up. */
+  async startServices(overrides: Record<string, string> = {}): Promise<void> {
+    const env = { ...this.env(), ...overrides };
     this.apis = [startService('apps/api/src/main.ts', env), startService('apps/api/src/main.ts', env)];
     this.workers = [
       startService('apps/worker/src/main.ts', env),
