@@ -3,28 +3,35 @@ import type { Chain } from '../chain';
 import { SANDBOX_LOAD, dropsToXrpNumber, rippleTimeNow } from '../rpc-support';
 import { scaledFee } from '../engine';
 
+/** The node facts `server_info` and `server_state` share, field for field. */
+function nodeFacts(chain: Chain) {
+  return {
+    build_version: '2.5.0-sandbox',
+    complete_ledgers: chain.completeLedgers(),
+    io_latency_ms: 1,
+    jq_trans_overflow: '0',
+    network_id: chain.networkId,
+    peer_disconnects: '0',
+    peer_disconnects_resources: '0',
+    peers: 0,
+    pubkey_node: 'n9SANDBOXLEDGER',
+    server_state: 'full',
+    server_state_duration_us: String((Date.now() - chain.startedAt) * 1000),
+    time: new Date().toISOString(),
+    uptime: Math.floor((Date.now() - chain.startedAt) / 1000),
+  };
+}
+
 export function serverInfo(chain: Chain, admin: boolean): unknown {
   const v = chain.validatedLedger();
   const mult = chain.faults.openLedgerFeeMultiplier;
   return {
     info: {
-      build_version: '2.5.0-sandbox',
-      complete_ledgers: chain.completeLedgers(),
+      ...nodeFacts(chain),
       hostid: 'LEDGER-SANDBOX',
-      io_latency_ms: 1,
-      jq_trans_overflow: '0',
       // a standalone close is a simulated consensus round of 100 ms (Consensus::simulate)
       last_close: { converge_time_s: 0.1, proposers: 0 },
       load_factor: mult,
-      network_id: chain.networkId,
-      peer_disconnects: '0',
-      peer_disconnects_resources: '0',
-      peers: 0,
-      pubkey_node: 'n9SANDBOXLEDGER',
-      server_state: 'full',
-      server_state_duration_us: String((Date.now() - chain.startedAt) * 1000),
-      time: new Date().toISOString(),
-      uptime: Math.floor((Date.now() - chain.startedAt) / 1000),
       validated_ledger: {
         age: Math.max(0, rippleTimeNow() - v.closeTime),
         base_fee_xrp: dropsToXrpNumber(chain.baseFee),
@@ -54,10 +61,7 @@ export function serverState(chain: Chain, admin: boolean): unknown {
   const mult = chain.faults.openLedgerFeeMultiplier;
   return {
     state: {
-      build_version: '2.5.0-sandbox',
-      complete_ledgers: chain.completeLedgers(),
-      io_latency_ms: 1,
-      jq_trans_overflow: '0',
+      ...nodeFacts(chain),
       last_close: { converge_time: 100, proposers: 0 },
       load_base: 256,
       load_factor: Math.round(256 * mult),
@@ -65,15 +69,6 @@ export function serverState(chain: Chain, admin: boolean): unknown {
       load_factor_fee_queue: 256,
       load_factor_fee_reference: 256,
       load_factor_server: 256,
-      network_id: chain.networkId,
-      peer_disconnects: '0',
-      peer_disconnects_resources: '0',
-      peers: 0,
-      pubkey_node: 'n9SANDBOXLEDGER',
-      server_state: 'full',
-      server_state_duration_us: String((Date.now() - chain.startedAt) * 1000),
-      time: new Date().toISOString(),
-      uptime: Math.floor((Date.now() - chain.startedAt) / 1000),
       validated_ledger: {
         base_fee: Number(chain.baseFee),
         close_time: v.closeTime,
