@@ -46,10 +46,17 @@ export class CpuMeter {
   /** ms of CPU used since construction by these pids (plus any new pid, counted from zero). */
   usedMs(pids: readonly number[]): number {
     let total = 0;
-    for (const pid of new Set([...pids, ...this.start.keys()])) {
-      total += Math.max(0, cpuMs(pid) - (this.start.get(pid) ?? 0));
-    }
+    for (const used of this.usedByPid(pids).values()) total += used;
     return total;
+  }
+
+  /** The same, per pid. */
+  usedByPid(pids: readonly number[]): Map<number, number> {
+    const used = new Map<number, number>();
+    for (const pid of new Set([...pids, ...this.start.keys()])) {
+      used.set(pid, Math.max(0, cpuMs(pid) - (this.start.get(pid) ?? 0)));
+    }
+    return used;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e [-- --proposals 30 --signers 8 --sweep-total 1000000 --sweep-due 10000]`
+ * `npm run bench:e2e [-- --proposals 30 --signers 8 --sweep-total 1000000 --sweep-due 10000 --profile dir]`
  *
  * The whole service measured end to end, every figure next to a named baseline measured in the same
  * run: the API and the worker run as separate processes (as in production) against both sandboxes
@@ -35,6 +35,13 @@ function option(name: string, fallback: number): number {
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
+}
+
+/** `--profile <dir>`: the API and the worker write V8 CPU profiles there when they stop. */
+function optionText(name: string): string | null {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? (args[index + 1] ?? null) : null;
 }
 
 async function adminQuery(baseUrl: string, sql: string): Promise<void> {
@@ -105,7 +112,9 @@ async function main(): Promise<void> {
     const adminKey = (await apiKeyTools(setupSource).issue('bench admin', 'admin')).key;
     await setupSource.destroy();
 
+    const profileDir = optionText('profile');
     const env = {
+      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
       DATABASE_URL: serviceUrl,
       XRPL_NETWORK: 'sandbox',
       SANDBOX_MODE: 'true',
@@ -245,7 +254,10 @@ async function main(): Promise<void> {
       'every signature stored',
     );
     const ingestSeconds = (Date.now() - started) / 1000;
-    const ingestCpu = meter.usedMs(await pids());
+    const ingestByPid = meter.usedByPid(await pids());
+    const ingestCpu = [...ingestByPid.values()].reduce((a, b) => a + b, 0);
+    const apiIngestCpu = ingestByPid.get(api.child.pid!) ?? 0;
+    const workerIngestCpu = ingestByPid.get(worker.child.pid!) ?? 0;
     await waitUntil(
       async () =>
         (await count(`SELECT count(*) n FROM proposals WHERE state = 'succeeded' AND id = ANY($1)`, ids)) ===
@@ -283,6 +295,14 @@ async function main(): Promise<void> {
         'PostgreSQL CPU-ms per floor tx',
       ],
       ['ratio service/floor CPU', fmt(perSignature / floor.pgCpuMsPerTx), '4.0', 'target (issue)'],
+      [
+        '  of which API / worker / PG',
+        [apiIngestCpu, workerIngestCpu, ingestCpu - apiIngestCpu - workerIngestCpu]
+          .map((ms) => fmt(ms / total, 2))
+          .join(' / '),
+        '-',
+        'CPU-ms per signature by process',
+      ],
       [
         'quorum → submitted p50 (ms)',
         fmt(percentile(toSubmitted, 50)),
