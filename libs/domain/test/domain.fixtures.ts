@@ -6,7 +6,7 @@ import { Transaction, Wallet } from 'xrpl';
 import { combine, selectSignatures, verifySignerBlob } from '@app/multisign';
 import { preparedOf, signerListOf } from '../src/proposals/prepared';
 import { ProposalRecord, SignatureRequestRecord } from '../src/records';
-import { Actor, XAMAN_ACTOR } from '../src/shared/actor';
+import { Actor } from '../src/shared/actor';
 import { buildDomain, Domain } from './fakes';
 
 /** The multisig account (secp256k1). */
@@ -140,8 +140,10 @@ export async function collectingProposal(setup: TreasurySetup = {}) {
 }
 
 /**
- * The signer's real blob, verified and stored as a counted signature, WITHOUT the combine that
- * follows a signature in the live flow (as if the process died right after storing it).
+ * The signer's real blob, verified and stored as a counted signature, WITHOUT the quorum claim and
+ * the combine that follow a signature in the live flow: a collecting proposal whose stored
+ * signatures may reach its quorum, as the worker's recovery finds one (a claim that raced a
+ * deadline extension, or rows from before claims and signatures were written together).
  */
 export async function storeSignature(d: Domain, proposal: ProposalRecord, wallet: Wallet): Promise<void> {
   const request = await requestOf(d, proposal.id, wallet.classicAddress);
@@ -151,11 +153,11 @@ export async function storeSignature(d: Domain, proposal: ProposalRecord, wallet
   });
   if (!verdict.ok) throw new Error(verdict.message);
   const { account, signingPubKey, txnSignature, keyType, weight } = verdict.signature;
-  const stored = await d.changes.signatureAccepted(
+  const stored = await d.proposals.recordSignature(
     request,
+    ['created', 'opened'],
     { blobHex: blobFor(proposal, wallet) },
     { signerAddress: account, signingPubKey, txnSignature, keyType, weight },
-    XAMAN_ACTOR,
   );
   if (!stored) throw new Error('signature not stored');
 }

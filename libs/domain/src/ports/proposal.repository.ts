@@ -142,6 +142,12 @@ export abstract class ProposalRepository {
     patch: RequestPatch,
     signature: NewSignature,
   ): Promise<boolean>;
+  /**
+   * Claims `collecting -> quorum_reached` (with `quorumReachedAt = now`) for each proposal of `ids`
+   * whose stored signature weights reach its quorum and whose deadline is after `now`; returns those
+   * claimed, as they are after the change.
+   */
+  abstract claimQuorumIfReached(ids: readonly string[], now: Date): Promise<ProposalRecord[]>;
   /** Takes a counted signature out (its key was revoked before combine). */
   abstract removeSignature(proposalId: string, signerAddress: string): Promise<void>;
   /** Marks when a live request was last checked, so the poller spreads its work. */

@@ -1,9 +1,13 @@
 import { AccountRepository } from './account.repository';
 import { AccountSetupRepository } from './account-setup.repository';
-import { AuditRepository } from './audit.repository';
+import { AuditEntry, AuditRepository } from './audit.repository';
 import { PolicyRepository } from './policy.repository';
-import { ProposalRepository } from './proposal.repository';
+import { NewSignature, ProposalRepository } from './proposal.repository';
 import { WebhookOutbox } from './webhook.repository';
+import { NewWebhookEvent } from '../webhooks/webhook-events';
+import { ProposalRecord, SignatureRequestRecord } from '../records';
+import { Actor } from '../shared/actor';
+import { RequestState } from '../state/proposal-state';
 
 /** The repositories bound to one database transaction. */
 export interface TransactionalRepositories {
@@ -23,4 +27,59 @@ export interface TransactionalRepositories {
  */
 export abstract class UnitOfWork {
   abstract run<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T>;
+
+  /**
+   * One verified signature, in one unit of work: its request moves to `signed` (from one of `from`),
+   * the signature is stored, the audit entries and events are written, and the proposal is claimed
+   * `collecting -> quorum_reached` when the stored weights now reach its quorum before its deadline
+   * (with `onQuorum`'s audit entries and events). Exactly one of the signatures that complete a
+   * quorum claims it, however many arrive at once: adapters serialise the check per proposal.
+   *
+   * This is the reference form, on the transactional repositories; an adapter may write many
+   * concurrent acceptances in fewer statements (the hot path of signature ingest).
+   */
+  acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
+    return this.run(async (tx) => {
+      const { request } = acceptance;
+      if (
+        !(await tx.proposals.recordSignature(
+          request,
+          acceptance.from,
+          acceptance.patch,
+          acceptance.signature,
+        ))
+      )
+        return { stored: false };
+      await tx.audit.appendMany(acceptance.actor, acceptance.audit);
+      await tx.outbox.emitMany(acceptance.events);
+      const [claimed] = await tx.proposals.claimQuorumIfReached([request.proposalId], acceptance.now);
+      if (!claimed) return { stored: true, quorumClaimed: null };
+      const followUp = acceptance.onQuorum(claimed);
+      await tx.audit.appendMany(acceptance.actor, followUp.audit);
+      await tx.outbox.emitMany(followUp.events);
+      return { stored: true, quorumClaimed: claimed };
+    });
+  }
 }
+
+/** A verified signature to count (see `UnitOfWork.acceptSignature`). */
+export interface SignatureAcceptance {
+  request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>;
+  /** The request states the `signed` transition may leave. */
+  from: readonly RequestState[];
+  patch: { blobHex: string; blobTxid: string | null; resolvedAt: Date };
+  signature: NewSignature;
+  actor: Actor;
+  /** Written with the signature. */
+  audit: AuditEntry[];
+  events: NewWebhookEvent[];
+  /** The quorum counts only before the proposal's deadline, by this clock. */
+  now: Date;
+  /** The claim's audit entries and events, from the proposal as claimed. */
+  onQuorum(proposal: ProposalRecord): { audit: AuditEntry[]; events: NewWebhookEvent[] };
+}
+
+export type SignatureAcceptanceOutcome =
+  | { stored: false }
+  /** `quorumClaimed`: this signature completed the quorum and its caller owns the combine. */
+  | { stored: true; quorumClaimed: ProposalRecord | null };

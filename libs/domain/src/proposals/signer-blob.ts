@@ -69,8 +69,9 @@ export class SignerBlobs {
 
   /**
    * Counts a verified signature of a collecting proposal: the request becomes `signed` by
-   * `transition` and the signature is stored, atomically; then the combine is tried. False when the
-   * request had already moved on.
+   * `transition` and the signature is stored, atomically; the signature that completes the quorum
+   * claims it in the same unit of work, and only its caller combines (once per proposal). False
+   * when the request had already moved on.
    */
   async count(
     request: SignatureRequestRecord,
@@ -81,7 +82,7 @@ export class SignerBlobs {
     audit: Record<string, unknown>,
     actor: Actor,
   ): Promise<boolean> {
-    const stored = await this.changes.signatureAccepted(
+    const outcome = await this.changes.signatureAccepted(
       request,
       { blobHex: blob.hex, blobTxid: blob.txid, resolvedAt: this.clock.now() },
       {
@@ -95,17 +96,18 @@ export class SignerBlobs {
       transition,
       audit,
     );
-    if (!stored) return false;
+    if (!outcome.stored) return false;
     this.log.info('signature verified and stored', {
       proposalId: proposal.id,
       signer: signature.account,
       keyType: signature.keyType,
       ...audit,
     });
-    // The signature is safe in the database: a failure from here on is the worker's to recover
-    // (it combines stored quorums), not the caller's to retry.
+    if (!outcome.quorumClaimed) return true;
+    // The signature is safe in the database and the quorum claimed: a failure from here on is the
+    // worker's to recover (it resumes stale claims), not the caller's to retry.
     try {
-      await this.combining.tryCombine(proposal.id, actor);
+      await this.combining.combineClaimed(proposal.id, actor);
     } catch (error) {
       this.log.warn('combine after a signature failed; the worker will retry', {
         proposalId: proposal.id,

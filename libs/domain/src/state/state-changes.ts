@@ -1,10 +1,11 @@
 import { Actor } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { ProposalPatch, NewSignature, RequestPatch } from '../ports/proposal.repository';
-import { UnitOfWork, TransactionalRepositories } from '../ports/unit-of-work';
+import { SignatureAcceptanceOutcome, UnitOfWork, TransactionalRepositories } from '../ports/unit-of-work';
+import { AuditEntry } from '../ports/audit.repository';
 import { Metrics, NoMetrics } from '../ports/metrics.port';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
-import { webhookEvent } from '../webhooks/webhook-events';
+import { NewWebhookEvent, webhookEvent } from '../webhooks/webhook-events';
 import {
   isOpenProposalState,
   PROPOSAL_TRANSITIONS,
@@ -109,18 +110,30 @@ export class StateChanges {
       closedAt: closing ? now : null,
     });
     if (moved.length === 0) return [];
-    const details = { from: [...from] as ProposalState[], transition: name, ...options.details };
-    await tx.audit.appendMany(
-      actor,
-      moved.map((proposal) => ({
+    const { audit, events } = this.proposalChange(moved, name, now, options.details);
+    await tx.audit.appendMany(actor, audit);
+    await tx.outbox.emitMany(events);
+    for (const proposal of moved) this.observeProposal(name, proposal, now);
+    return moved;
+  }
+
+  /** The audit entries and outbound events of transition `name` of these proposals (as they are after it). */
+  private proposalChange(
+    moved: readonly ProposalRecord[],
+    name: ProposalTransitionName,
+    now: Date,
+    extra: Record<string, unknown> | undefined,
+  ): { audit: AuditEntry[]; events: NewWebhookEvent[] } {
+    const { from, to } = PROPOSAL_TRANSITIONS[name];
+    const details = { from: [...from] as ProposalState[], transition: name, ...extra };
+    return {
+      audit: moved.map((proposal) => ({
         action: `proposal.${to}`,
         entityType: 'proposal',
         entityId: proposal.id,
         details,
       })),
-    );
-    await tx.outbox.emitMany(
-      moved.map((proposal) =>
+      events: moved.map((proposal) =>
         webhookEvent(
           `proposal.${to}`,
           proposal.id,
@@ -128,9 +141,7 @@ export class StateChanges {
           now,
         ),
       ),
-    );
-    for (const proposal of moved) this.observeProposal(name, proposal, now);
-    return moved;
+    };
   }
 
   private observeProposal(name: ProposalTransitionName, proposal: ProposalRecord, now: Date): void {
@@ -202,33 +213,50 @@ export class StateChanges {
 
   /**
    * A verified blob: the request becomes `signed` (by `transition`: from Xaman, or uploaded) and its
-   * signature counts, atomically.
+   * signature counts, atomically; when it completes the quorum, the proposal is claimed
+   * `quorum_reached` in the same unit of work and the caller owns the combine (`quorumClaimed`).
    */
-  signatureAccepted(
-    request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,
-    patch: RequestPatch,
+  async signatureAccepted(
+    request: Pick<SignatureRequestRecord, 'id' | 'proposalId' | 'signerAddress'>,
+    patch: { blobHex: string; blobTxid: string | null; resolvedAt: Date },
     signature: NewSignature,
     actor: Actor,
     transition: 'signed' | 'signedByUpload' = 'signed',
     details: Record<string, unknown> = {},
-  ): Promise<boolean> {
+  ): Promise<SignatureAcceptanceOutcome> {
     const { from } = REQUEST_TRANSITIONS[transition];
-    return this.uow.run(async (tx) => {
-      if (!(await tx.proposals.recordSignature(request, from, patch, signature))) return false;
-      await tx.audit.append(actor, {
-        action: 'signature.accepted',
-        entityType: 'proposal',
-        entityId: request.proposalId,
-        details: {
-          signer: signature.signerAddress,
-          keyType: signature.keyType,
-          weight: signature.weight,
-          transition,
-          ...details,
+    const now = this.clock.now();
+    const requestData = {
+      proposalId: request.proposalId,
+      requestId: request.id,
+      signer: request.signerAddress,
+      state: 'signed',
+      refusalCode: null,
+      transition: 'signed',
+    };
+    const outcome = await this.uow.acceptSignature({
+      request,
+      from,
+      patch,
+      signature,
+      actor,
+      now,
+      audit: [
+        {
+          action: 'signature.accepted',
+          entityType: 'proposal',
+          entityId: request.proposalId,
+          details: {
+            signer: signature.signerAddress,
+            keyType: signature.keyType,
+            weight: signature.weight,
+            transition,
+            ...details,
+          },
         },
-      });
-      await this.emitRequest(tx, request.id, 'signed');
-      await tx.outbox.emit(
+      ],
+      events: [
+        webhookEvent('signature_request.signed', request.proposalId, requestData, now),
         webhookEvent(
           'signature.accepted',
           request.proposalId,
@@ -240,12 +268,15 @@ export class StateChanges {
             keyType: signature.keyType,
             weight: signature.weight,
           },
-          this.clock.now(),
+          now,
         ),
-      );
-      this.metrics.signatureAccepted();
-      return true;
+      ],
+      onQuorum: (proposal) => this.proposalChange([proposal], 'quorumClaimed', now, {}),
     });
+    if (outcome.stored) this.metrics.signatureAccepted();
+    if (outcome.stored && outcome.quorumClaimed)
+      this.observeProposal('quorumClaimed', outcome.quorumClaimed, now);
+    return outcome;
   }
 
   /** A counted signature whose key was revoked before combine: it stops counting, the request says why. */

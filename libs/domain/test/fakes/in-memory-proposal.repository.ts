@@ -298,6 +298,16 @@ export class InMemoryProposalRepository extends ProposalRepository {
     return true;
   }
 
+  async claimQuorumIfReached(ids: readonly string[], now: Date): Promise<ProposalRecord[]> {
+    const reached = ids.filter((id) => {
+      const proposal = this.proposals.get(id);
+      if (!proposal || proposal.state !== 'collecting' || proposal.deadline <= now) return false;
+      const weight = this.signatures.filter((s) => s.proposalId === id).reduce((sum, s) => sum + s.weight, 0);
+      return weight >= proposal.signerQuorum;
+    });
+    return this.transitionMany(reached, ['collecting'], 'quorum_reached', { quorumReachedAt: now });
+  }
+
   async removeSignature(proposalId: string, signerAddress: string): Promise<void> {
     for (const signature of this.signatures.filter(
       (s) => s.proposalId === proposalId && s.signerAddress === signerAddress,

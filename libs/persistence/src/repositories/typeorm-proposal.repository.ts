@@ -22,6 +22,14 @@ import { appliedOnce, atomically, columns, hydrate, returningRows } from './type
 /** Live requests: a payload that may still be resolved, or is about to be sent. */
 const LIVE_REQUEST_STATES_SQL = `('queued', 'created', 'opened')`;
 
+/** $1 proposal ids, $2 now: collecting proposals whose stored weights reach the quorum before the deadline. */
+export const CLAIM_QUORUM_SQL = `UPDATE proposals p
+  SET state = 'quorum_reached', quorum_reached_at = $2, closed_at = NULL, updated_at = now()
+  FROM (SELECT proposal_id, sum(weight) AS weight FROM signatures
+        WHERE proposal_id = ANY($1::uuid[]) GROUP BY proposal_id) s
+  WHERE p.id = s.proposal_id AND p.state = 'collecting' AND p.deadline > $2 AND s.weight >= p.signer_quorum
+  RETURNING p.*`;
+
 /**
  * The ProposalRepository port on PostgreSQL. Bound to one EntityManager: the data source's (each call
  * on its own) or a unit of work's transaction. Every state change is a conditional UPDATE that names
@@ -325,6 +333,13 @@ export class TypeormProposalRepository extends ProposalRepository {
         .execute();
       return true;
     });
+  }
+
+  /** One UPDATE over the summed weights; the caller serialises it per proposal (see acceptSignature). */
+  async claimQuorumIfReached(ids: readonly string[], now: Date): Promise<ProposalRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await returningRows(this.manager, CLAIM_QUORUM_SQL, [ids, now]);
+    return rows.map((row) => hydrate(this.manager, ProposalEntity, row));
   }
 
   async removeSignature(proposalId: string, signerAddress: string): Promise<void> {

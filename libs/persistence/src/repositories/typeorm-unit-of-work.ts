@@ -1,5 +1,15 @@
 import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
-import { TransactionalRepositories, UnitOfWork } from '../domain-contracts';
+import {
+  AuditEntry,
+  NewWebhookEvent,
+  ProposalRecord,
+  SignatureAcceptance,
+  SignatureAcceptanceOutcome,
+  TransactionalRepositories,
+  UnitOfWork,
+} from '../domain-contracts';
+import { Actor } from '../domain-contracts';
+import { GroupCommit } from './group-commit';
 import { TypeormAccountRepository } from './typeorm-account.repository';
 import { TypeormAccountSetupRepository } from './typeorm-account-setup.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
@@ -29,13 +39,34 @@ export function typeormRepositories(manager: EntityManager): TransactionalReposi
  * `cause`), which `databaseUnavailable` classifies as DATABASE_UNAVAILABLE.
  */
 export class TypeormUnitOfWork extends UnitOfWork {
+  /** Concurrent acceptances written together: a few statements per batch instead of per signature. */
+  private readonly acceptances = new GroupCommit<SignatureAcceptance, SignatureAcceptanceOutcome>(
+    (batch) => this.transaction((manager) => acceptBatch(manager, batch)),
+    { maxBatch: 64, concurrency: 2, key: (acceptance) => acceptance.request.id },
+  );
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
-  async run<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T> {
+    return this.transaction((manager) => work(typeormRepositories(manager)));
+  }
+
+  /**
+   * The reference semantics (see the port), for every acceptance that arrives while earlier ones are
+   * being written, in one transaction: the proposals are locked in id order (so the quorum check
+   * sees every committed signature, and two batches cannot deadlock), one statement moves the
+   * requests and stores the signatures, one claims the quorums reached, one writes the audit trail,
+   * then the outbox.
+   */
+  override acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
+    return this.acceptances.submit(acceptance);
+  }
+
+  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction((manager) => work(typeormRepositories(manager)));
+      return await this.dataSource.transaction(work);
     } catch (error) {
       if (error instanceof QueryRunnerAlreadyReleasedError) {
         throw new Error('Connection terminated: the unit of work lost its database connection.', {
@@ -45,4 +76,99 @@ export class TypeormUnitOfWork extends UnitOfWork {
       throw error;
     }
   }
+}
+
+/** $1.. per acceptance: moves each request to `signed` from its allowed states and stores its signature. */
+const ACCEPT_SQL = `WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+      AS i(request_id, from_states, blob_hex, blob_txid, resolved_at, proposal_id,
+           signer_address, signing_pub_key, txn_signature, key_type, weight)
+  ), moved AS (
+    UPDATE signature_requests r
+    SET state = 'signed', blob_hex = i.blob_hex, blob_txid = i.blob_txid, resolved_at = i.resolved_at,
+        updated_at = now()
+    FROM input i
+    WHERE r.id = i.request_id AND r.state = ANY(string_to_array(i.from_states, ','))
+    RETURNING r.id
+  ), stored AS (
+    INSERT INTO signatures (proposal_id, signature_request_id, signer_address, signing_pub_key,
+                            txn_signature, key_type, weight)
+    SELECT i.proposal_id, i.request_id, i.signer_address, i.signing_pub_key, i.txn_signature, i.key_type, i.weight
+    FROM input i JOIN moved m ON m.id = i.request_id
+    ON CONFLICT DO NOTHING
+  )
+  SELECT id FROM moved`;
+
+const AUDIT_SQL = `INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`;
+
+async function acceptBatch(
+  manager: EntityManager,
+  batch: readonly SignatureAcceptance[],
+): Promise<SignatureAcceptanceOutcome[]> {
+  const proposalIds = [...new Set(batch.map((a) => a.request.proposalId))].sort();
+  await manager.query(`SELECT 1 FROM proposals WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+    proposalIds,
+  ]);
+  const movedRows = await manager.query<{ id: string }[]>(ACCEPT_SQL, [
+    batch.map((a) => a.request.id),
+    batch.map((a) => a.from.join(',')),
+    batch.map((a) => a.patch.blobHex),
+    batch.map((a) => a.patch.blobTxid),
+    batch.map((a) => a.patch.resolvedAt),
+    batch.map((a) => a.request.proposalId),
+    batch.map((a) => a.signature.signerAddress),
+    batch.map((a) => a.signature.signingPubKey),
+    batch.map((a) => a.signature.txnSignature),
+    batch.map((a) => a.signature.keyType),
+    batch.map((a) => a.signature.weight),
+  ]);
+  const moved = new Set(movedRows.map((row) => row.id));
+  const stored = batch.filter((a) => moved.has(a.request.id));
+  const audit: { actor: Actor; entry: AuditEntry }[] = [];
+  const events: NewWebhookEvent[] = [];
+  for (const acceptance of stored) {
+    for (const entry of acceptance.audit) audit.push({ actor: acceptance.actor, entry });
+    events.push(...acceptance.events);
+  }
+  // The lock above makes this statement see every signature committed before it.
+  const now = new Date(Math.max(...stored.map((a) => a.now.getTime())));
+  const claimed = new Map<string, ProposalRecord>();
+  if (stored.length > 0) {
+    const rows = await typeormRepositories(manager).proposals.claimQuorumIfReached(
+      [...new Set(stored.map((a) => a.request.proposalId))],
+      now,
+    );
+    for (const proposal of rows) claimed.set(proposal.id, proposal);
+  }
+  const owners = new Map<string, SignatureAcceptance>();
+  for (const acceptance of stored) {
+    const proposal = claimed.get(acceptance.request.proposalId);
+    if (!proposal || owners.has(proposal.id)) continue;
+    owners.set(proposal.id, acceptance);
+    const followUp = acceptance.onQuorum(proposal);
+    for (const entry of followUp.audit) audit.push({ actor: acceptance.actor, entry });
+    events.push(...followUp.events);
+  }
+  if (audit.length > 0) {
+    await manager.query(AUDIT_SQL, [
+      audit.map((a) => a.actor.type),
+      audit.map((a) => a.actor.id ?? null),
+      audit.map((a) => a.actor.requestId ?? null),
+      audit.map((a) => a.entry.action),
+      audit.map((a) => a.entry.entityType),
+      audit.map((a) => a.entry.entityId),
+      audit.map((a) => JSON.stringify(a.entry.details ?? {})),
+    ]);
+  }
+  await typeormRepositories(manager).outbox.emitMany(events);
+  return batch.map((acceptance) => {
+    if (!moved.has(acceptance.request.id)) return { stored: false };
+    const proposal = claimed.get(acceptance.request.proposalId);
+    return {
+      stored: true,
+      quorumClaimed: proposal && owners.get(proposal.id) === acceptance ? proposal : null,
+    };
+  });
 }
