@@ -18,6 +18,7 @@ import {
   AuditRepository,
   DatabaseHealth,
   ProposalRepository,
+  SignerRecord,
   UnitOfWork,
   WebhookReceiptRepository,
 } from '../libs/persistence/src/domain-contracts';
@@ -149,6 +150,32 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
       expect([first, second].filter(Boolean)).toHaveLength(1);
       expect(await repos.accounts.pendingEnrolments(10)).toEqual([]);
       expect(await repos.accounts.findSigner(other!.id)).toMatchObject({ enrolmentState: 'none' });
+    });
+
+    it('findSigners reads the signers with these ids in one statement, leaving unknown ids out', async () => {
+      const account = (await repos.accounts.insert(newAccount(1), [2, 3, 4].map(signerOf), T0))!;
+      const other = (await repos.accounts.insert(newAccount(9), [signerOf(5)], T0))!;
+      const [first, , listed] = await repos.accounts.signersOf(account.id);
+      const [elsewhere] = await repos.accounts.signersOf(other.id);
+      const third = await repos.accounts.updateSigner(listed!.id, {
+        userTokenCiphertext: 'v1:t',
+        userTokenExpiresAt: at(40),
+      });
+      // Every statement the adapters send goes through the data source's logger first.
+      const logged = jest.spyOn(db.dataSource.logger, 'logQuery');
+      const found = await repos.accounts.findSigners([third.id, randomUUID(), first!.id, elsewhere!.id]);
+      const statements = logged.mock.calls.map(([sql]) => sql);
+      logged.mockRestore();
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/^\s*SELECT/i);
+      const byId = (a: SignerRecord, b: SignerRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      expect(found.sort(byId)).toEqual([first!, third, elsewhere!].sort(byId));
+      expect(found.find((s) => s.id === third.id)).toMatchObject({
+        userTokenCiphertext: 'v1:t',
+        userTokenExpiresAt: at(40),
+      });
+      expect(await repos.accounts.findSigners([])).toEqual([]);
+      expect(await repos.accounts.findSigners([randomUUID()])).toEqual([]);
     });
 
     it('signersWithTokens pages through the signers holding a token, by id', async () => {

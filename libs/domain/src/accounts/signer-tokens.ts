@@ -12,14 +12,40 @@ import { hasLiveToken } from './enrolment-state';
 /** Xaman verifies at most this many tokens per call. */
 const BATCH = 50;
 
+/** A signer waiting for a refresh after a resolution: the token Xaman issued, and who caused it. */
+interface QueuedRefresh {
+  issuedUserToken: string | null;
+  actor: Actor;
+}
+
+/** A stored token to ask Xaman about, and who the answer's audit entries are recorded for. */
+interface TokenCheck {
+  signer: SignerRecord;
+  token: string;
+  actor: Actor;
+}
+
 /**
  * The life cycle of signers' Xaman user_tokens. Xaman extends a token to 30 days after each signed
  * payload and reports the real expiry; the service takes it from Xaman (`POST user-tokens`) after
  * every resolution, before every push, and daily for all tokens. A token Xaman no longer knows as
  * active is dropped (requests go as sign link and QR; the signer shows `expired`, to enrol again);
  * one with less than the warning window left is audited once per expiry (`signer.token_expiring`).
+ *
+ * The refreshes after resolutions coalesce in the process, like a group commit: with none in flight,
+ * a call starts one at once; calls arriving meanwhile are queued, and when the flight ends one next
+ * flight takes them all (one read of their signers, Xaman asked for up to 50 tokens per call, then
+ * each signer recorded in its own unit of work). A signer queued twice is refreshed once, with its
+ * latest call's actor (and the latest token Xaman issued). Each call resolves once the flight that
+ * handled its signer has ended, and never rejects: failures are logged, the next flight still runs.
  */
 export class SignerTokens {
+  /** Signers waiting for the next flight, by id. */
+  private queued = new Map<string, QueuedRefresh>();
+  /** Resolves the calls of the queued signers (at the end of the flight that takes them). */
+  private waiting: (() => void)[] = [];
+  private flying = false;
+
   constructor(
     private readonly accounts: AccountRepository,
     private readonly uow: UnitOfWork,
@@ -32,20 +58,19 @@ export class SignerTokens {
 
   /**
    * After a verified signature from this signer: a token Xaman issued with it is the signer's (the
-   * blob proved who signed), and the stored token's expiry moved; both are taken from Xaman.
+   * blob proved who signed), and the stored token's expiry moved; both are taken from Xaman. Resolves
+   * once stored (or the failure logged): see the class comment for how concurrent calls coalesce.
    */
-  async afterSignedPayload(signerId: string, issuedUserToken: string | null, actor: Actor): Promise<void> {
-    try {
-      const signer = await this.accounts.findSigner(signerId);
-      if (!signer) return;
-      if (issuedUserToken !== null && this.tokenOf(signer) !== issuedUserToken.toLowerCase()) {
-        await this.store(signer, issuedUserToken, null, actor, 'signer.token_issued');
-        return;
-      }
-      await this.verify([signer], actor);
-    } catch (error) {
-      this.log.warn('user_token not refreshed after a resolution', { signerId, error: String(error) });
-    }
+  afterSignedPayload(signerId: string, issuedUserToken: string | null, actor: Actor): Promise<void> {
+    // A later call without an issued token (a rejection) does not undo a token issued before it.
+    const earlier = this.queued.get(signerId);
+    this.queued.set(signerId, {
+      issuedUserToken: issuedUserToken ?? earlier?.issuedUserToken ?? null,
+      actor,
+    });
+    const stored = new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (!this.flying) void this.fly();
+    return stored;
   }
 
   /** Xaman's expiry of a token (null when Xaman cannot say now: the daily check fills it in). */
@@ -54,8 +79,8 @@ export class SignerTokens {
     return validity?.expiresAt ?? null;
   }
 
-  /** After a rejection: Xaman extends a live token then too. */
-  async afterResolution(signerId: string, actor: Actor): Promise<void> {
+  /** After a rejection: Xaman extends a live token then too (coalesced as `afterSignedPayload`). */
+  afterResolution(signerId: string, actor: Actor): Promise<void> {
     return this.afterSignedPayload(signerId, null, actor);
   }
 
@@ -128,6 +153,71 @@ export class SignerTokens {
     }
   }
 
+  /** Flights, one after the other, while signers are queued; each flight's callers resolve at its end. */
+  private async fly(): Promise<void> {
+    this.flying = true;
+    try {
+      while (this.queued.size > 0) {
+        const batch = this.queued;
+        const waiting = this.waiting;
+        this.queued = new Map();
+        this.waiting = [];
+        try {
+          await this.refresh(batch);
+        } catch (error) {
+          this.notRefreshed({ signerIds: [...batch.keys()] }, error);
+        } finally {
+          for (const resolve of waiting) resolve();
+        }
+      }
+    } finally {
+      this.flying = false;
+    }
+  }
+
+  /**
+   * One flight: the queued signers read at once; a different token Xaman issued is stored (per
+   * signer), the others' stored tokens verified up to BATCH per Xaman call and recorded per signer.
+   * A failed Xaman call or write is logged for the signers it concerns; the others go on.
+   */
+  private async refresh(batch: Map<string, QueuedRefresh>): Promise<void> {
+    const signers = await this.accounts.findSigners([...batch.keys()]);
+    const checks: TokenCheck[] = [];
+    for (const signer of signers) {
+      const { issuedUserToken, actor } = batch.get(signer.id)!;
+      const token = this.tokenOf(signer);
+      if (issuedUserToken !== null && token !== issuedUserToken.toLowerCase()) {
+        await this.store(signer, issuedUserToken, null, actor, 'signer.token_issued').catch((error) =>
+          this.notRefreshed({ signerId: signer.id }, error),
+        );
+      } else if (token !== null) {
+        checks.push({ signer, token, actor });
+      }
+    }
+    for (let i = 0; i < checks.length; i += BATCH) {
+      const chunk = checks.slice(i, i + BATCH);
+      let answers: UserTokenValidity[];
+      try {
+        answers = await this.xaman.verifyUserTokens(chunk.map((c) => c.token));
+      } catch (error) {
+        this.notRefreshed({ signerIds: chunk.map((c) => c.signer.id) }, error);
+        continue;
+      }
+      const now = this.clock.now();
+      for (const { signer, token, actor } of chunk) {
+        const answer = answerFor(answers, token);
+        if (!answer) continue;
+        await this.record(signer, answer, now, actor).catch((error) =>
+          this.notRefreshed({ signerId: signer.id }, error),
+        );
+      }
+    }
+  }
+
+  private notRefreshed(signers: { signerId: string } | { signerIds: string[] }, error: unknown): void {
+    this.log.warn('user_token not refreshed after a resolution', { ...signers, error: String(error) });
+  }
+
   /** Asks Xaman about these signers' tokens and records the answers. */
   private async verify(signers: SignerRecord[], actor: Actor): Promise<UserTokenValidity[]> {
     const withToken = signers
@@ -137,7 +227,7 @@ export class SignerTokens {
     const answers = await this.xaman.verifyUserTokens(withToken.map((s) => s.token));
     const now = this.clock.now();
     for (const { signer, token } of withToken) {
-      const answer = answers.find((a) => a.userToken.toLowerCase() === token);
+      const answer = answerFor(answers, token);
       if (!answer) continue;
       await this.record(signer, answer, now, actor);
     }
@@ -203,4 +293,9 @@ export class SignerTokens {
       return null;
     }
   }
+}
+
+/** Xaman's answer about this (lower-case) token, if it gave one. */
+function answerFor(answers: UserTokenValidity[], token: string): UserTokenValidity | undefined {
+  return answers.find((a) => a.userToken.toLowerCase() === token);
 }

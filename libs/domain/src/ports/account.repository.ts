@@ -49,6 +49,8 @@ export abstract class AccountRepository {
   ): Promise<void>;
   abstract updateSigner(signerId: string, patch: SignerPatch): Promise<SignerRecord>;
   abstract findSigner(signerId: string): Promise<SignerRecord | null>;
+  /** The signers with these ids, in one read; unknown ids are left out, the order is unspecified. */
+  abstract findSigners(signerIds: readonly string[]): Promise<SignerRecord[]>;
   /** The signer whose current (or last) enrolment is this SignIn payload. */
   abstract findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null>;
   /**

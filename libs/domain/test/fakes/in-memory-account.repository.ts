@@ -85,6 +85,15 @@ export class InMemoryAccountRepository extends AccountRepository {
     return this.signers.get(signerId);
   }
 
+  /** How many times findSigners was called (tests check a batch reads its signers once). */
+  findSignersCalls = 0;
+
+  async findSigners(signerIds: readonly string[]): Promise<SignerRecord[]> {
+    this.findSignersCalls++;
+    const wanted = new Set(signerIds);
+    return this.signers.filter((s) => wanted.has(s.id));
+  }
+
   async findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {
     return this.signers.find((s) => s.enrolmentPayloadUuid === payloadUuid) ?? null;
   }

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import {
   AccountRecord,
   AccountRepository,
@@ -106,6 +106,12 @@ export class TypeormAccountRepository extends AccountRepository {
 
   findSigner(signerId: string): Promise<SignerRecord | null> {
     return this.manager.getRepository(SignerEntity).findOne({ where: { id: signerId } });
+  }
+
+  /** One `SELECT ... WHERE id IN (...)`, whatever the number of ids. */
+  async findSigners(signerIds: readonly string[]): Promise<SignerRecord[]> {
+    if (signerIds.length === 0) return [];
+    return this.manager.getRepository(SignerEntity).find({ where: { id: In([...signerIds]) } });
   }
 
   findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {
