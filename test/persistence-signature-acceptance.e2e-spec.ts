@@ -180,6 +180,24 @@ describe('acceptSignature, batched (real PostgreSQL)', () => {
     );
   });
 
+  it('moves requests named by their payloads in one statement, each once', async () => {
+    const { requestIds } = await proposalWithPayloads(3);
+    const uuids = await Promise.all(
+      requestIds.map(async (id) => (await repos.proposals.findRequest(id))!.xamanPayloadUuid!),
+    );
+    const first = await repos.proposals.transitionRequestsByPayload(
+      [uuids[0]!, uuids[1]!, randomUUID()],
+      ['created'],
+      'opened',
+    );
+    expect(first.map((r) => r.id).sort()).toEqual([requestIds[0]!, requestIds[1]!].sort());
+    expect(first.every((r) => r.state === 'opened')).toBe(true);
+    expect(await repos.proposals.transitionRequestsByPayload(uuids, ['created'], 'opened')).toEqual([
+      expect.objectContaining({ id: requestIds[2]!, state: 'opened' }),
+    ]);
+    expect(await repos.proposals.transitionRequestsByPayload(uuids, ['created'], 'opened')).toEqual([]);
+  });
+
   it('writes the outbox events of subscribed types, the claim after the signatures', async () => {
     const hooks = new TypeormWebhookRepository(db.dataSource.manager);
     await hooks.insertSubscription(

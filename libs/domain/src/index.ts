@@ -5,6 +5,7 @@ export * from './state/state-changes';
 export * from './records';
 export * from './settings';
 export * from './shared/account-ledgers';
+export * from './shared/group-commit';
 export * from './proposal-rules';
 export * from './ports/ledger.port';
 export * from './ports/xaman.port';

@@ -8,6 +8,7 @@ export {
   WebhookRepository,
   AuditRepository,
   DatabaseHealth,
+  GroupCommit,
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
   PolicyRepository,

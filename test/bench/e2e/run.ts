@@ -245,6 +245,8 @@ async function main(): Promise<void> {
     // Ingest: every signer signs at once.
     const total = proposals * signerCount;
     meter = new CpuMeter(await pids());
+    // Marks for a statement log (log_statement = 'all'): what the service ran between them is ingest.
+    await monitor.query(`SELECT 'bench: ingest starts'`);
     started = Date.now();
     for (const proposal of created) for (const signer of proposal.signers) xaman.sign(signer.payloadUuid);
     await waitUntil(
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
       'every signature stored',
     );
     const ingestSeconds = (Date.now() - started) / 1000;
+    await monitor.query(`SELECT 'bench: ingest ends'`);
     const ingestByPid = meter.usedByPid(await pids());
     const ingestCpu = [...ingestByPid.values()].reduce((a, b) => a + b, 0);
     const apiIngestCpu = ingestByPid.get(api.child.pid!) ?? 0;

@@ -135,6 +135,15 @@ export abstract class ProposalRepository {
     to: RequestState,
     patch: RequestPatch,
   ): Promise<boolean>;
+  /**
+   * The batch form of `transitionRequest` by payload: every request of `payloadUuids` still in one of
+   * `from` moves to `to`, in one statement; returns those that moved, as they are after the change.
+   */
+  abstract transitionRequestsByPayload(
+    payloadUuids: readonly string[],
+    from: readonly RequestState[],
+    to: RequestState,
+  ): Promise<SignatureRequestRecord[]>;
   /** Request -> `signed` and its signature stored, atomically; false if the request had moved on. */
   abstract recordSignature(
     request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,

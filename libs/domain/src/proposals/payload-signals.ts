@@ -52,9 +52,7 @@ export class PayloadSignals {
 
   private fromSocket(payloadUuid: string, event: PayloadEvent): void {
     const work =
-      event === 'opened'
-        ? this.resolve.markOpened(payloadUuid, XAMAN_ACTOR)
-        : this.signal(payloadUuid, 'websocket');
+      event === 'opened' ? this.resolve.markOpened(payloadUuid) : this.signal(payloadUuid, 'websocket');
     void work.catch((error: unknown) =>
       this.log.warn('websocket-triggered processing failed', { payloadUuid, error: String(error) }),
     );

@@ -1,7 +1,8 @@
 import { ProposalRepository } from '../ports/proposal.repository';
 import { PayloadView, XamanApiError, XamanPort } from '../ports/xaman.port';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
-import { Actor } from '../shared/actor';
+import { Actor, XAMAN_ACTOR } from '../shared/actor';
+import { GroupCommit } from '../shared/group-commit';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
 import { isLiveRequestState } from '../state/proposal-state';
@@ -21,6 +22,14 @@ export type ResolveOutcome =
  * as the latest validated ledger has them. Idempotent: a payload already settled is not fetched again.
  */
 export class ResolvePayload {
+  private readonly openings = new GroupCommit<string, void>(
+    async (payloadUuids) => {
+      await this.changes.requestsByPayload(payloadUuids, 'opened', XAMAN_ACTOR, { source: 'websocket' });
+      return payloadUuids.map(() => undefined);
+    },
+    { maxBatch: 200, concurrency: 1, key: (payloadUuid) => payloadUuid },
+  );
+
   constructor(
     private readonly proposals: ProposalRepository,
     private readonly changes: StateChanges,
@@ -95,11 +104,13 @@ export class ResolvePayload {
     return 'pending';
   }
 
-  /** The socket said the signer opened the payload: informational, no need to fetch it. */
-  async markOpened(payloadUuid: string, actor: Actor): Promise<void> {
-    const request = await this.proposals.findRequestByPayload(payloadUuid);
-    if (request?.state === 'created')
-      await this.changes.request(request.id, 'opened', actor, { details: { source: 'websocket' } });
+  /**
+   * The socket said the signer opened the payload: informational, no need to fetch it. Openings
+   * that arrive together are recorded together (one unit of work for the batch); a payload no
+   * `created` request has is left alone.
+   */
+  async markOpened(payloadUuid: string): Promise<void> {
+    await this.openings.submit(payloadUuid);
   }
 
   private async acceptBlob(

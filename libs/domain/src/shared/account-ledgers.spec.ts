@@ -13,6 +13,9 @@ import {
   treasury,
 } from '../../test/domain.fixtures';
 import { DomainError } from '../errors/domain.error';
+import { AccountRepository } from '../ports/account.repository';
+import { Ledgers } from '../ports/ledger.port';
+import { AccountLedgers } from './account-ledgers';
 
 /** Two served networks: the default `testnet` and a custom `mycorp` (NetworkID 21337). */
 function twoNetworks(): { d: Domain; custom: FakeLedger } {
@@ -101,5 +104,42 @@ describe('several networks in one deployment', () => {
     custom.validatedIndex = customProposal.lastLedgerSequence + 1;
     expect(await d.closing.expireDue()).toBe(1);
     expect((await proposalOf(d, customProposal.id)).state).toBe('expired');
+  });
+});
+
+describe('AccountLedgers.networkOf', () => {
+  it('reads an account once however many callers ask at the same time, and never again', async () => {
+    let reads = 0;
+    const accounts = {
+      find: async () => {
+        reads++;
+        await new Promise((r) => setTimeout(r, 5));
+        return { network: 'testnet' };
+      },
+    } as unknown as AccountRepository;
+    const ledgers = new AccountLedgers(
+      { find: () => null, names: () => ['testnet'] } as unknown as Ledgers,
+      accounts,
+    );
+    const networks = await Promise.all(Array.from({ length: 50 }, () => ledgers.networkOf('account-1')));
+    expect(new Set(networks)).toEqual(new Set(['testnet']));
+    expect(await ledgers.networkOf('account-1')).toBe('testnet');
+    expect(reads).toBe(1);
+  });
+
+  it('answers ACCOUNT_NOT_FOUND to every waiting caller, and reads again next time', async () => {
+    let reads = 0;
+    const accounts = {
+      find: async () => {
+        reads++;
+        return null;
+      },
+    } as unknown as AccountRepository;
+    const ledgers = new AccountLedgers({ names: () => [] } as unknown as Ledgers, accounts);
+    const answers = await Promise.allSettled([ledgers.networkOf('gone'), ledgers.networkOf('gone')]);
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected']);
+    expect((answers[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+    await expect(ledgers.networkOf('gone')).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+    expect(reads).toBe(2);
   });
 });

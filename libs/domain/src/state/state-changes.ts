@@ -212,6 +212,43 @@ export class StateChanges {
   }
 
   /**
+   * The batch form of `request` for requests named by their payloads: one conditional update, one
+   * audit entry and one outbox event per request that moved, in one unit of work.
+   */
+  requestsByPayload(
+    payloadUuids: readonly string[],
+    name: RequestTransitionName,
+    actor: Actor,
+    details: Record<string, unknown> = {},
+  ): Promise<SignatureRequestRecord[]> {
+    const { from, to } = REQUEST_TRANSITIONS[name];
+    return this.uow.run(async (tx) => {
+      const moved = await tx.proposals.transitionRequestsByPayload(payloadUuids, from, to);
+      if (moved.length === 0) return moved;
+      const now = this.clock.now();
+      await tx.audit.appendMany(
+        actor,
+        moved.map((request) => ({
+          action: `signature_request.${to}`,
+          entityType: 'signature_request',
+          entityId: request.id,
+          details: { from: [...from] as RequestState[], transition: name, ...details },
+        })),
+      );
+      await tx.outbox.emitMany(
+        moved.flatMap((request) => {
+          const state = request.state;
+          // As `request` does: a deferred dispatch (back to queued) is no news.
+          if (state === 'queued') return [];
+          const data = { ...requestEventData(request), transition: name };
+          return [webhookEvent(`signature_request.${state}`, request.proposalId, data, now)];
+        }),
+      );
+      return moved;
+    });
+  }
+
+  /**
    * A verified blob: the request becomes `signed` (by `transition`: from Xaman, or uploaded) and its
    * signature counts, atomically; when it completes the quorum, the proposal is claimed
    * `quorum_reached` in the same unit of work and the caller owns the combine (`quorumClaimed`).

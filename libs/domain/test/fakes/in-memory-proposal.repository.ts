@@ -298,6 +298,20 @@ export class InMemoryProposalRepository extends ProposalRepository {
     return true;
   }
 
+  async transitionRequestsByPayload(
+    payloadUuids: readonly string[],
+    from: readonly RequestState[],
+    to: RequestState,
+  ): Promise<SignatureRequestRecord[]> {
+    const moved: SignatureRequestRecord[] = [];
+    for (const uuid of payloadUuids) {
+      const request = this.requests.find((r) => r.xamanPayloadUuid === uuid);
+      if (request && (await this.transitionRequest(request.id, from, to, {})))
+        moved.push(this.requests.get(request.id)!);
+    }
+    return moved;
+  }
+
   async claimQuorumIfReached(ids: readonly string[], now: Date): Promise<ProposalRecord[]> {
     const reached = ids.filter((id) => {
       const proposal = this.proposals.get(id);

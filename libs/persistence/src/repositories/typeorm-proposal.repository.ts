@@ -308,6 +308,22 @@ export class TypeormProposalRepository extends ProposalRepository {
     return appliedOnce(result);
   }
 
+  async transitionRequestsByPayload(
+    payloadUuids: readonly string[],
+    from: readonly RequestState[],
+    to: RequestState,
+  ): Promise<SignatureRequestRecord[]> {
+    if (payloadUuids.length === 0 || from.length === 0) return [];
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests SET state = $3, updated_at = now()
+       WHERE xaman_payload_uuid = ANY($1::uuid[]) AND state = ANY($2::text[])
+       RETURNING *`,
+      [payloadUuids, from, to],
+    );
+    return rows.map((row) => hydrate(this.manager, SignatureRequestEntity, row));
+  }
+
   /** The request moves to `signed` and the signature is stored (once per signer and proposal), or neither. */
   recordSignature(
     request: Pick<SignatureRequestRecord, 'id' | 'proposalId'>,

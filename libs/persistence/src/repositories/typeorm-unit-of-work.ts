@@ -9,7 +9,7 @@ import {
   UnitOfWork,
 } from '../domain-contracts';
 import { Actor } from '../domain-contracts';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '../domain-contracts';
 import { TypeormAccountRepository } from './typeorm-account.repository';
 import { TypeormAccountSetupRepository } from './typeorm-account-setup.repository';
 import { TypeormAuditRepository } from './typeorm-audit.repository';
