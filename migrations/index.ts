@@ -8,6 +8,7 @@ import { AddTreasuryControls1796500000000 } from './1796500000000-AddTreasuryCon
 import { AddAccountSetups1796700000000 } from './1796700000000-AddAccountSetups';
 import { AddLiveLedgerHealth1796812000000 } from './1796812000000-AddLiveLedgerHealth';
 import { AllowCustomNetworks1796850000000 } from './1796850000000-AllowCustomNetworks';
+import { AddPayloadResolutionLease1796900000000 } from './1796900000000-AddPayloadResolutionLease';
 
 /** Every migration, in order. Add new ones here; never edit one that has been merged. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddAccountSetups1796700000000,
   AddLiveLedgerHealth1796812000000,
   AllowCustomNetworks1796850000000,
+  AddPayloadResolutionLease1796900000000,
 ];

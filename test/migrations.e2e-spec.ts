@@ -393,8 +393,26 @@ describe('migrations (real PostgreSQL)', () => {
     const id = ((await insert('sandbox2')) as { id: string }[])[0]!.id;
     await expect(insert('Sandbox 3')).rejects.toThrow(/accounts_network_format/);
     await ds.query(`DELETE FROM accounts WHERE id = $1`, [id]);
-    await ds.undoLastMigration();
+    await undoThrough('AllowCustomNetworks1796850000000');
     await expect(insert('sandbox2')).rejects.toThrow(/check constraint/);
+    await ds.runMigrations();
+  });
+
+  it('AddPayloadResolutionLease: up adds the lease columns (free, not asked again), down drops them', async () => {
+    const columns = async (): Promise<string[]> =>
+      (
+        await ds.query(
+          `SELECT column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '-') AS c
+           FROM information_schema.columns
+           WHERE table_name = 'signature_requests' AND column_name IN ('resolve_again', 'resolve_lease_until') ORDER BY 1`,
+        )
+      ).map((r: { c: string }) => r.c);
+    expect(await columns()).toEqual([
+      'resolve_again boolean NO false',
+      'resolve_lease_until timestamp with time zone YES -',
+    ]);
+    expect(await undoThrough('AddPayloadResolutionLease1796900000000')).toBe(1);
+    expect(await columns()).toEqual([]);
     await ds.runMigrations();
   });
 

@@ -90,8 +90,11 @@ describe('fault suite: real processes killed and starved', () => {
     ];
     const ids = [s.id, q.id, b.id, u.id];
 
-    // After a signature is stored: a row lock on the proposal holds the claim of the quorum (the
-    // signature rows are written, the conditional UPDATE of the proposal waits).
+    // After a signature is stored: the first signature is committed; the second, which completes
+    // the quorum, waits on a row lock of the proposal inside its acceptance (a signature that
+    // completes a quorum is stored with the claim, or not at all).
+    await c.sign(s.payloads[0]!);
+    await waitForSignatures(c, s.id, 1);
     const lock = new Client({ connectionString: c.databaseUrl });
     await lock.connect();
     await lock.query('BEGIN');
@@ -103,12 +106,14 @@ describe('fault suite: real processes killed and starved', () => {
       c.ledger.faults.holdCommands = [`account_info:${quorum.setup.account.address}`, 'submit'];
       c.xaman.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE' });
 
-      for (const uuid of [...s.payloads, ...q.payloads.slice(0, 2), ...u.payloads]) await c.sign(uuid);
+      for (const uuid of [...q.payloads.slice(0, 2), ...u.payloads]) await c.sign(uuid);
       await c.settle([q.id], ['quorum_reached'], 30_000);
       await c.settle([u.id], ['submitted'], 30_000);
-      await waitForSignatures(c, s.id, 2);
       for (const uuid of b.payloads.slice(0, 2)) await c.sign(uuid);
       await waitForCombined(c, b.id);
+      // Last, so that no other proposal's signature shares the batch held by the lock.
+      await c.sign(s.payloads[1]!);
+      await waitForLockWaiter(c);
       const inWindows = new Map((await c.proposals(ids)).map((r) => [r.id, r]));
       expect(ids.map((id) => [inWindows.get(id)!.state, inWindows.get(id)!.combined])).toEqual([
         ['collecting', false],
@@ -124,7 +129,7 @@ describe('fault suite: real processes killed and starved', () => {
     }
 
     const before = await c.signatures(ids);
-    expect(before).toHaveLength(8);
+    expect(before).toHaveLength(7);
     c.ledger.faults.holdCommands = []; // the held submit now reaches the ledger, its sender is dead
     await c.startServices();
     await provesInvariants(ids, 'succeeded', before);
@@ -238,6 +243,26 @@ async function waitUntilSignatures(c: FaultCluster, ids: string[], n: number): P
   while ((await c.signatures(ids)).length < n) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${n} signatures`);
     await pause(50);
+  }
+}
+
+/** Until a service backend waits for a row lock (the held acceptance). */
+async function waitForLockWaiter(c: FaultCluster): Promise<void> {
+  const until = Date.now() + 30_000;
+  const monitor = new Client({ connectionString: c.databaseUrl });
+  await monitor.connect();
+  try {
+    for (;;) {
+      const { rows } = await monitor.query(
+        `SELECT 1 FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FOR UPDATE%'`,
+      );
+      if (rows.length > 0) return;
+      if (Date.now() > until) throw new Error('timed out waiting for the acceptance to wait on the lock');
+      await pause(50);
+    }
+  } finally {
+    await monitor.end();
   }
 }
 

@@ -40,6 +40,12 @@ export type RequestPatch = Partial<
   Omit<SignatureRequestRecord, 'id' | 'state' | 'proposalId' | 'createdAt' | 'updatedAt'>
 >;
 
+export type PayloadClaim =
+  | { kind: 'claimed'; request: SignatureRequestRecord }
+  | { kind: 'busy' }
+  | { kind: 'settled' }
+  | { kind: 'unknown' };
+
 export interface ProposalListFilter {
   state?: ProposalState;
   accountId?: string;
@@ -118,6 +124,15 @@ export abstract class ProposalRepository {
 
   abstract findRequest(id: string): Promise<SignatureRequestRecord | null>;
   abstract findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null>;
+  /**
+   * Takes the resolution of a payload's live request until `leaseUntil` (one flight per payload
+   * across processes): `claimed`; `busy` when another caller holds an unexpired lease (it is asked
+   * to resolve once more: `releasePayload` tells it); `settled` when the request is no longer live;
+   * `unknown` when no request has this payload.
+   */
+  abstract claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim>;
+  /** Ends the caller's lease; true when another caller asked for one more resolution meanwhile. */
+  abstract releasePayload(requestId: string): Promise<boolean>;
   /**
    * Takes a queued request for one dispatch attempt (a lease until `leaseUntil`), or null if another
    * process has it. `first`: the process that created the proposal claims its new requests before

@@ -8,6 +8,10 @@ import {
   signAtXaman,
 } from '../../test/domain.fixtures';
 import { ProposalRecord } from '../records';
+import { silentLogger } from '../shared/logger';
+import { PayloadSignals } from './payload-signals';
+import { PayloadWatches } from './payload-watches';
+import { ResolvePayload } from './resolve-payload.use-case';
 
 /** Lets the promise callbacks queued so far run (no time passes). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -93,5 +97,37 @@ describe('PayloadSignals', () => {
     expect(await d.polling.execute()).toBe(0);
     d.clock.advance(d.settings.pollIntervalMs + 1);
     expect(await d.polling.execute()).toBe(3);
+  });
+
+  it('resolves at most `concurrency` payloads at once; the others wait their turn, in arrival order', async () => {
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const gates: (() => void)[] = [];
+    const resolve = {
+      execute: async (uuid: string) => {
+        started.push(uuid);
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((open) => gates.push(open));
+        running--;
+        return 'signed' as const;
+      },
+    } as unknown as ResolvePayload;
+    const watches = { onEvent: () => undefined } as unknown as PayloadWatches;
+    const signals = new PayloadSignals(resolve, watches, silentLogger, null, 3);
+    const uuids = Array.from({ length: 10 }, (_, i) => `payload-${i}`);
+    const outcomes = Promise.all(uuids.map((uuid) => signals.signal(uuid, 'webhook')));
+    await settle();
+    expect(started).toEqual(uuids.slice(0, 3));
+    expect(signals.load).toEqual({ active: 3, waiting: 7 });
+    while (started.length < 10 || gates.length > 0) {
+      gates.shift()?.();
+      await settle();
+    }
+    expect(await outcomes).toEqual(uuids.map(() => 'signed'));
+    expect(started).toEqual(uuids);
+    expect(most).toBe(3);
+    expect(signals.load).toEqual({ active: 0, waiting: 0 });
   });
 });

@@ -11,9 +11,16 @@ const UNSETTLED: readonly ResolveOutcome[] = ['pending', 'opened'];
  * resolution in flight per payload in this process. A signal that arrives during a flight joins it,
  * and if that flight found the payload still unresolved, it runs once more (the news may be newer
  * than what was fetched). A socket's "opened" is recorded without fetching the payload.
+ *
+ * At most `concurrency` resolutions run at once in the process (the others wait their turn, in
+ * arrival order): Xaman gets a bounded number of requests, and the resolution whose signature
+ * completes a quorum, which combines and submits inside its turn, shares the event loop and the
+ * database pool with a few others instead of hundreds.
  */
 export class PayloadSignals {
   private readonly inFlight = new Map<string, { run: Promise<ResolveOutcome>; again: boolean }>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly resolve: ResolvePayload,
@@ -21,6 +28,7 @@ export class PayloadSignals {
     private readonly log: DomainLogger,
     /** Enrolment (SignIn) payloads: a payload no sign request knows may be one. */
     private readonly enrolments: ResolveEnrolment | null = null,
+    private readonly concurrency = 16,
   ) {
     watches.onEvent((payloadUuid, event) => this.fromSocket(payloadUuid, event));
   }
@@ -37,9 +45,12 @@ export class PayloadSignals {
         let outcome: ResolveOutcome;
         do {
           entry.again = false;
-          outcome = await this.resolve.execute(payloadUuid, source, actor);
-          if (outcome === 'unknown' && this.enrolments)
-            outcome = await this.enrolments.execute(payloadUuid, source, actor);
+          outcome = await this.inTurn(async () => {
+            const found = await this.resolve.execute(payloadUuid, source, actor);
+            return found === 'unknown' && this.enrolments
+              ? this.enrolments.execute(payloadUuid, source, actor)
+              : found;
+          });
         } while (entry.again && UNSETTLED.includes(outcome));
         return outcome;
       } finally {
@@ -48,6 +59,23 @@ export class PayloadSignals {
     })();
     this.inFlight.set(payloadUuid, entry);
     return entry.run;
+  }
+
+  /** Resolutions being worked on, and waiting for their turn (for tests and metrics). */
+  get load(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active < this.concurrency) this.active++;
+    else await new Promise<void>((takeTurn) => this.waiting.push(takeTurn)); // handed over, still counted
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
 
   private fromSocket(payloadUuid: string, event: PayloadEvent): void {

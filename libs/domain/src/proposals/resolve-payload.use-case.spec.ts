@@ -203,4 +203,69 @@ describe('ResolvePayload', () => {
     expect(await resolve(alice.classicAddress)).toBe('opened');
     expect((await requestOf(d, proposal.id, alice.classicAddress)).state).toBe('opened');
   });
+
+  describe('one resolution per payload across processes', () => {
+    const settle = () => new Promise((r) => setImmediate(r));
+    /** Another process holding the payload's resolution (its lease taken, as its claim would). */
+    const heldElsewhere = async (uuid: string, ms = 10_000) => {
+      const now = d.clock.now();
+      const claim = await d.proposals.claimPayload(uuid, now, new Date(now.getTime() + ms));
+      expect(claim.kind).toBe('claimed');
+      return claim.kind === 'claimed' ? claim.request.id : '';
+    };
+
+    it('leaves a payload another process is resolving to it: no fetch, pending, and the holder is asked again', async () => {
+      const uuid = await signAtXaman(d, proposal, alice);
+      const requestId = await heldElsewhere(uuid);
+      expect(await d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR)).toBe('pending');
+      expect(d.xaman.getPayloadCalls).not.toContain(uuid);
+      expect(await d.proposals.releasePayload(requestId)).toBe(true);
+      expect(await d.proposals.releasePayload(requestId)).toBe(false);
+    });
+
+    it('reads once more when another process asked while its read found the payload unsigned', async () => {
+      const uuid = await payloadOf(d, proposal.id, alice.classicAddress);
+      let answer!: () => void;
+      d.xaman.getGate = new Promise<void>((resolve) => (answer = resolve));
+      const first = d.resolving.execute(uuid, 'poll', XAMAN_ACTOR); // reads while unsigned
+      await settle();
+      d.xaman.getGate = null;
+      await signAtXaman(d, proposal, alice);
+      // The other process's signal: the lease is held, so it only asks for another read.
+      const now = d.clock.now();
+      expect((await d.proposals.claimPayload(uuid, now, new Date(now.getTime() + 1000))).kind).toBe('busy');
+      answer();
+      expect(await first).toBe('signed');
+      expect(d.xaman.getPayloadCalls.filter((u) => u === uuid)).toHaveLength(2);
+      expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
+    });
+
+    it('takes over from a holder that stopped once its lease has passed', async () => {
+      const uuid = await signAtXaman(d, proposal, alice);
+      await heldElsewhere(uuid, 5_000);
+      expect(await d.resolving.execute(uuid, 'poll', XAMAN_ACTOR)).toBe('pending');
+      d.clock.advance(5_001);
+      expect(await d.resolving.execute(uuid, 'poll', XAMAN_ACTOR)).toBe('signed');
+    });
+
+    it('gives the payload back when its resolution fails, so the next signal reads it', async () => {
+      const uuid = await signAtXaman(d, proposal, alice);
+      d.xaman.getErrors.push(xamanErrors.rateLimited());
+      await expect(d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR)).rejects.toMatchObject({
+        retryable: true,
+      });
+      expect(await d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR)).toBe('signed');
+    });
+
+    it('answers ignored for a settled payload and unknown for one it never created, without a fetch', async () => {
+      const uuid = await signAtXaman(d, proposal, alice);
+      expect(await d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR)).toBe('signed');
+      const fetches = d.xaman.getPayloadCalls.length;
+      expect(await d.resolving.execute(uuid, 'websocket', XAMAN_ACTOR)).toBe('ignored');
+      expect(await d.resolving.execute('00000000-0000-4000-8000-000000000000', 'webhook', XAMAN_ACTOR)).toBe(
+        'unknown',
+      );
+      expect(d.xaman.getPayloadCalls).toHaveLength(fetches);
+    });
+  });
 });

@@ -5,7 +5,6 @@ import { Actor, XAMAN_ACTOR } from '../shared/actor';
 import { GroupCommit } from '../shared/group-commit';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
-import { isLiveRequestState } from '../state/proposal-state';
 import { StateChanges } from '../state/state-changes';
 import { CloseProposal } from './close-proposal.use-case';
 import { PayloadWatches } from './payload-watches';
@@ -17,9 +16,21 @@ export type ResolveOutcome =
   'unknown' | 'ignored' | 'signed' | 'refused' | 'rejected' | 'expired' | 'opened' | 'pending';
 
 /**
+ * How long one process holds a payload's resolution (a Xaman read, the blob rules, the write). A
+ * holder that died is replaced once it passes; one that outlives it only risks a repeated read.
+ */
+export const PAYLOAD_RESOLUTION_LEASE_MS = 10_000;
+/** Outcomes after which the request is no longer live. */
+const FINAL_OUTCOMES: readonly ResolveOutcome[] = ['signed', 'refused', 'rejected', 'expired'];
+/** Reads of one payload per call, when other processes keep asking for one more. */
+const MAX_ROUNDS = 3;
+
+/**
  * Acts on the current state of a Xaman payload, re-read from the Xaman API (never from what a
  * webhook or socket said). Every returned blob goes through the blob rules with the signer's keys
  * as the latest validated ledger has them. Idempotent: a payload already settled is not fetched again.
+ * One resolution per payload at a time across processes (`claimPayload`): a webhook heard by an API
+ * and a socket event heard by a worker cost one Xaman read, not two.
  */
 export class ResolvePayload {
   private readonly openings = new GroupCommit<string, void>(
@@ -43,12 +54,40 @@ export class ResolvePayload {
   ) {}
 
   async execute(payloadUuid: string, source: PayloadSource, actor: Actor): Promise<ResolveOutcome> {
-    const request = await this.proposals.findRequestByPayload(payloadUuid);
-    if (!request) return 'unknown';
-    if (!isLiveRequestState(request.state)) {
-      this.watches.unwatch(payloadUuid); // settled, perhaps by another process
-      return 'ignored';
+    for (let round = 1; ; round++) {
+      const now = this.clock.now();
+      const claim = await this.proposals.claimPayload(
+        payloadUuid,
+        now,
+        new Date(now.getTime() + PAYLOAD_RESOLUTION_LEASE_MS),
+      );
+      if (claim.kind === 'unknown') return 'unknown';
+      if (claim.kind === 'settled') {
+        this.watches.unwatch(payloadUuid); // settled, perhaps by another process
+        return 'ignored';
+      }
+      // Another process is reading it now, and reads once more if what it read was not final.
+      if (claim.kind === 'busy') return 'pending';
+      let outcome: ResolveOutcome;
+      try {
+        outcome = await this.resolveClaimed(claim.request, payloadUuid, source, actor);
+      } catch (error) {
+        await this.proposals.releasePayload(claim.request.id).catch(() => false);
+        throw error;
+      }
+      // A final outcome took the request out of the live states: its lease no longer matters.
+      if (FINAL_OUTCOMES.includes(outcome)) return outcome;
+      const again = await this.proposals.releasePayload(claim.request.id);
+      if (!again || round >= MAX_ROUNDS) return outcome;
     }
+  }
+
+  private async resolveClaimed(
+    request: SignatureRequestRecord,
+    payloadUuid: string,
+    source: PayloadSource,
+    actor: Actor,
+  ): Promise<ResolveOutcome> {
     let payload: PayloadView;
     try {
       payload = await this.xaman.getPayload(payloadUuid);

@@ -4,6 +4,7 @@ import {
   NewProposal,
   NewSignature,
   NewSignatureRequest,
+  PayloadClaim,
   ProposalListFilter,
   ProposalPatch,
   ProposalRepository,
@@ -240,6 +241,28 @@ export class InMemoryProposalRepository extends ProposalRepository {
 
   async findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null> {
     return this.requests.find((r) => r.xamanPayloadUuid === payloadUuid);
+  }
+
+  /** Payload resolution leases, by request id (the adapter keeps them out of the records too). */
+  readonly payloadLeases = new Map<string, { until: Date; again: boolean }>();
+
+  async claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim> {
+    const request = this.requests.find((r) => r.xamanPayloadUuid === payloadUuid);
+    if (!request) return { kind: 'unknown' };
+    if (!isLiveRequestState(request.state)) return { kind: 'settled' };
+    const lease = this.payloadLeases.get(request.id);
+    if (lease && lease.until > now) {
+      lease.again = true;
+      return { kind: 'busy' };
+    }
+    this.payloadLeases.set(request.id, { until: leaseUntil, again: false });
+    return { kind: 'claimed', request };
+  }
+
+  async releasePayload(requestId: string): Promise<boolean> {
+    const again = this.payloadLeases.get(requestId)?.again === true;
+    this.payloadLeases.delete(requestId);
+    return again;
   }
 
   async claimRequestForDispatch(

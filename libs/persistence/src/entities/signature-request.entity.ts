@@ -24,4 +24,8 @@ export class SignatureRequestEntity {
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt!: Date;
+  /** The payload's resolution lease (claimPayload): the adapter's own, never read into a record. */
+  @Column('timestamptz', { name: 'resolve_lease_until', nullable: true, select: false })
+  resolveLeaseUntil?: Date | null;
+  @Column('boolean', { name: 'resolve_again', default: false, select: false }) resolveAgain?: boolean;
 }

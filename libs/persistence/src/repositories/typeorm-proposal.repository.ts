@@ -6,6 +6,7 @@ import {
   NewSignature,
   NewSignatureRequest,
   OPEN_PROPOSAL_STATES,
+  PayloadClaim,
   ProposalListFilter,
   ProposalPatch,
   ProposalRecord,
@@ -267,6 +268,46 @@ export class TypeormProposalRepository extends ProposalRepository {
 
   findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null> {
     return this.requests.findOne({ where: { xamanPayloadUuid: payloadUuid } });
+  }
+
+  /** One conditional UPDATE (the row locked while it decides); a second read only when it found no live request. */
+  async claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests r
+       SET resolve_lease_until = CASE WHEN o.free THEN $3 ELSE r.resolve_lease_until END,
+           resolve_again = NOT o.free
+       FROM (SELECT id, (resolve_lease_until IS NULL OR resolve_lease_until <= $2) AS free
+             FROM signature_requests
+             WHERE xaman_payload_uuid = $1 AND state IN ${LIVE_REQUEST_STATES_SQL}
+             FOR UPDATE) o
+       WHERE r.id = o.id
+       RETURNING r.*, o.free AS claimed`,
+      [payloadUuid, now, leaseUntil],
+    );
+    const [row] = rows;
+    if (row) {
+      return row.claimed
+        ? { kind: 'claimed', request: hydrate(this.manager, SignatureRequestEntity, row) }
+        : { kind: 'busy' };
+    }
+    const known = await this.manager.query<unknown[]>(
+      `SELECT 1 FROM signature_requests WHERE xaman_payload_uuid = $1`,
+      [payloadUuid],
+    );
+    return known.length > 0 ? { kind: 'settled' } : { kind: 'unknown' };
+  }
+
+  async releasePayload(requestId: string): Promise<boolean> {
+    const rows = await returningRows(
+      this.manager,
+      `UPDATE signature_requests r SET resolve_lease_until = NULL, resolve_again = false
+       FROM (SELECT id, resolve_again AS again FROM signature_requests WHERE id = $1 FOR UPDATE) o
+       WHERE r.id = o.id
+       RETURNING o.again`,
+      [requestId],
+    );
+    return rows[0]?.again === true;
   }
 
   /**

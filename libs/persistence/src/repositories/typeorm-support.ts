@@ -37,7 +37,7 @@ export function hydrate<T extends ObjectLiteral>(
   const metadata = manager.connection.getMetadata(target);
   const entity = metadata.create() as T;
   for (const column of metadata.columns) {
-    if (column.databaseName in row) {
+    if (column.isSelect && column.databaseName in row) {
       column.setEntityValue(
         entity,
         manager.connection.driver.prepareHydratedValue(row[column.databaseName], column) as unknown,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from '@app/persistence';
-import { createDataSource, TypeormUnitOfWork, TypeormWebhookRepository } from '@app/persistence';
+import {
+  createDataSource,
+  TypeormProposalRepository,
+  TypeormUnitOfWork,
+  TypeormWebhookRepository,
+} from '@app/persistence';
 import type { SignatureAcceptance, SignatureAcceptanceOutcome } from '@app/domain';
 import { webhookEvent, XAMAN_ACTOR } from '@app/domain';
 import { createTestDatabase, TestDatabase } from './support/database';
@@ -11,7 +16,7 @@ import { at, makeWorld, repositoriesOn, signatureOf, World } from './support/per
  * written in batches, and however they are grouped, across processes too, every signature is
  * stored once and exactly one of those that complete a quorum claims it.
  */
-describe('acceptSignature, batched (real PostgreSQL)', () => {
+describe('signature ingest: payload claims and batched acceptance (real PostgreSQL)', () => {
   let db: TestDatabase;
   let wide: DataSource;
   let other: DataSource;
@@ -178,6 +183,36 @@ describe('acceptSignature, batched (real PostgreSQL)', () => {
     expect((await repos.proposals.signaturesOf(proposalId)).map((s) => s.signerAddress).sort()).toEqual(
       [world.signers[0]!.address, world.signers[2]!.address].sort(),
     );
+  });
+
+  it('lets one of many concurrent callers, across processes, claim a payload; the others ask it to read again', async () => {
+    const { requestIds } = await proposalWithPayloads(3);
+    const uuid = (await repos.proposals.findRequest(requestIds[0]!))!.xamanPayloadUuid!;
+    const claims = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        new TypeormProposalRepository((i % 2 ? wide : other).manager).claimPayload(uuid, at(10), at(20)),
+      ),
+    );
+    expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(11);
+    const claimed = claims.find((c) => c.kind === 'claimed');
+    expect(claimed).toMatchObject({ kind: 'claimed', request: { id: requestIds[0], state: 'created' } });
+    // The lease stays out of the record.
+    expect(Object.keys((claimed as { request: object }).request)).not.toContain('resolveLeaseUntil');
+    expect(await repos.proposals.releasePayload(requestIds[0]!)).toBe(true);
+    expect(await repos.proposals.releasePayload(requestIds[0]!)).toBe(false);
+    expect((await repos.proposals.claimPayload(uuid, at(11), at(21))).kind).toBe('claimed');
+    // Held until 21: busy before, free after (a holder that died is replaced).
+    expect((await repos.proposals.claimPayload(uuid, at(20), at(30))).kind).toBe('busy');
+    expect((await repos.proposals.claimPayload(uuid, at(21), at(31))).kind).toBe('claimed');
+  });
+
+  it('answers settled for a request no longer live, and unknown for a payload no request has', async () => {
+    const { requestIds } = await proposalWithPayloads(3);
+    const uuid = (await repos.proposals.findRequest(requestIds[0]!))!.xamanPayloadUuid!;
+    expect(await repos.proposals.transitionRequest(requestIds[0]!, ['created'], 'rejected', {})).toBe(true);
+    expect(await repos.proposals.claimPayload(uuid, at(10), at(20))).toEqual({ kind: 'settled' });
+    expect(await repos.proposals.claimPayload(randomUUID(), at(10), at(20))).toEqual({ kind: 'unknown' });
   });
 
   it('moves requests named by their payloads in one statement, each once', async () => {
