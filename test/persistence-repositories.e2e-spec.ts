@@ -178,6 +178,30 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
       expect(await repos.accounts.findSigners([randomUUID()])).toEqual([]);
     });
 
+    it('recordTokenChecks stores many expiries in one statement and leaves the other signers alone', async () => {
+      const account = (await repos.accounts.insert(newAccount(1), [2, 3, 4].map(signerOf), T0))!;
+      const [a, b, untouched] = await repos.accounts.signersOf(account.id);
+      const logged = jest.spyOn(db.dataSource.logger, 'logQuery');
+      await repos.accounts.recordTokenChecks([
+        { signerId: a!.id, expiresAt: at(100), checkedAt: at(10) },
+        { signerId: b!.id, expiresAt: null, checkedAt: at(11) },
+        { signerId: randomUUID(), expiresAt: at(1), checkedAt: at(1) },
+      ]);
+      const statements = logged.mock.calls.length;
+      logged.mockRestore();
+      expect(statements).toBe(1);
+      expect(await repos.accounts.findSigner(a!.id)).toMatchObject({
+        userTokenExpiresAt: at(100),
+        userTokenCheckedAt: at(10),
+      });
+      expect(await repos.accounts.findSigner(b!.id)).toMatchObject({
+        userTokenExpiresAt: null,
+        userTokenCheckedAt: at(11),
+      });
+      expect(await repos.accounts.findSigner(untouched!.id)).toEqual(untouched);
+      await repos.accounts.recordTokenChecks([]);
+    });
+
     it('signersWithTokens pages through the signers holding a token, by id', async () => {
       const account = (await repos.accounts.insert(newAccount(1), [2, 3, 4, 5].map(signerOf), T0))!;
       const signers = await repos.accounts.signersOf(account.id);

@@ -74,7 +74,16 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
     d = buildDomain();
     warnings = [];
     tokenOf = new Map();
-    tokens = new SignerTokens(d.accounts, d.uow, d.xaman, d.cipher, d.clock, d.settings, recordingLogger());
+    tokens = new SignerTokens(
+      d.accounts,
+      d.uow,
+      d.xaman,
+      d.cipher,
+      d.clock,
+      d.settings,
+      recordingLogger(),
+      0,
+    );
   });
 
   it('a lone call starts its refresh at once and costs one read and one Xaman call', async () => {
@@ -256,6 +265,32 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
       },
     ]);
     expect(await storedExpiry(other!)).toEqual(expiryFor(2));
+  });
+
+  it('gathers the calls of a short moment into one flight, and writes their plain expiries in one call', async () => {
+    const gathering = new SignerTokens(
+      d.accounts,
+      d.uow,
+      d.xaman,
+      d.cipher,
+      d.clock,
+      d.settings,
+      recordingLogger(),
+      40,
+    );
+    const writes = jest.spyOn(d.accounts, 'recordTokenChecks');
+    const signers = await signersWithLiveTokens(3);
+    const calls: Promise<void>[] = [];
+    for (const signer of signers) {
+      calls.push(gathering.afterSignedPayload(signer.id, null, operator));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(d.accounts.findSignersCalls).toBe(0); // still gathering
+    await Promise.all(calls);
+    expect(d.xaman.verifyCalls).toHaveLength(1);
+    expect(d.accounts.findSignersCalls).toBe(1);
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(await Promise.all(signers.map(storedExpiry))).toEqual(signers.map((_, i) => expiryFor(i)));
   });
 
   it('an unknown signer is skipped without asking Xaman', async () => {

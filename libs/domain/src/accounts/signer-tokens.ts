@@ -1,4 +1,4 @@
-import { AccountRepository, SignerPatch } from '../ports/account.repository';
+import { AccountRepository, SignerPatch, TokenCheckRecord } from '../ports/account.repository';
 import { UnitOfWork } from '../ports/unit-of-work';
 import { UserTokenValidity, XamanPort } from '../ports/xaman.port';
 import { SignerRecord } from '../records';
@@ -11,6 +11,8 @@ import { hasLiveToken } from './enrolment-state';
 
 /** Xaman verifies at most this many tokens per call. */
 const BATCH = 50;
+/** How long the first refresh after a quiet moment waits for others to join its flight. */
+export const TOKEN_REFRESH_GATHER_MS = 20;
 
 /** A signer waiting for a refresh after a resolution: the token Xaman issued, and who caused it. */
 interface QueuedRefresh {
@@ -33,9 +35,10 @@ interface TokenCheck {
  * one with less than the warning window left is audited once per expiry (`signer.token_expiring`).
  *
  * The refreshes after resolutions coalesce in the process, like a group commit: with none in flight,
- * a call starts one at once; calls arriving meanwhile are queued, and when the flight ends one next
- * flight takes them all (one read of their signers, Xaman asked for up to 50 tokens per call, then
- * each signer recorded in its own unit of work). A signer queued twice is refreshed once, with its
+ * a call starts one after a short gathering moment (TOKEN_REFRESH_GATHER_MS); calls arriving
+ * meanwhile are queued, and when the flight ends one next flight takes them all (one read of their
+ * signers, Xaman asked for up to 50 tokens per call, then the plain expiry updates written in one
+ * statement; an expired or expiring token, with its audit entry, in its own unit of work). A signer queued twice is refreshed once, with its
  * latest call's actor (and the latest token Xaman issued). Each call resolves once the flight that
  * handled its signer has ended, and never rejects: failures are logged, the next flight still runs.
  */
@@ -54,6 +57,8 @@ export class SignerTokens {
     private readonly clock: Clock,
     private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
+    /** 0: a call after a quiet moment starts its flight at once (tests that count flights). */
+    private readonly gatherMs = TOKEN_REFRESH_GATHER_MS,
   ) {}
 
   /**
@@ -69,7 +74,12 @@ export class SignerTokens {
       actor,
     });
     const stored = new Promise<void>((resolve) => this.waiting.push(resolve));
-    if (!this.flying) void this.fly();
+    if (!this.flying) {
+      this.flying = true;
+      // Nothing urgent in a 30-day expiry: the calls of a short moment share one flight.
+      if (this.gatherMs > 0) setTimeout(() => void this.fly(), this.gatherMs);
+      else void this.fly();
+    }
     return stored;
   }
 
@@ -204,14 +214,52 @@ export class SignerTokens {
         continue;
       }
       const now = this.clock.now();
+      const plain: TokenCheckRecord[] = [];
       for (const { signer, token, actor } of chunk) {
         const answer = answerFor(answers, token);
         if (!answer) continue;
+        const expiresAt = this.plainCheck(signer, answer, now);
+        if (expiresAt !== undefined) {
+          plain.push({ signerId: signer.id, expiresAt, checkedAt: now });
+          continue;
+        }
         await this.record(signer, answer, now, actor).catch((error) =>
           this.notRefreshed({ signerId: signer.id }, error),
         );
       }
+      await this.recordChecks(plain);
     }
+  }
+
+  /** One write for all; if it fails, one per signer, so a failure is logged for the signer it concerns. */
+  private async recordChecks(checks: TokenCheckRecord[]): Promise<void> {
+    try {
+      await this.accounts.recordTokenChecks(checks);
+      return;
+    } catch (error) {
+      if (checks.length === 1) {
+        this.notRefreshed({ signerId: checks[0]!.signerId }, error);
+        return;
+      }
+    }
+    for (const check of checks) {
+      await this.accounts
+        .recordTokenChecks([check])
+        .catch((error) => this.notRefreshed({ signerId: check.signerId }, error));
+    }
+  }
+
+  /**
+   * The expiry to store when Xaman's answer needs nothing but that (a live token, not newly
+   * expiring: no audit entry); undefined when `record` has more to do.
+   */
+  private plainCheck(signer: SignerRecord, answer: UserTokenValidity, now: Date): Date | null | undefined {
+    if (!answer.active || (answer.expiresAt !== null && answer.expiresAt <= now)) return undefined;
+    const expiresAt = answer.expiresAt ?? signer.userTokenExpiresAt;
+    const expiring =
+      expiresAt !== null && expiresAt.getTime() - now.getTime() < this.settings.tokenExpiryWarningMs;
+    const warn = expiring && signer.tokenWarnedExpiry?.getTime() !== expiresAt.getTime();
+    return warn ? undefined : expiresAt;
   }
 
   private notRefreshed(signers: { signerId: string } | { signerIds: string[] }, error: unknown): void {

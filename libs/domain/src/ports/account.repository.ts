@@ -33,6 +33,13 @@ export type SignerPatch = Partial<
   >
 >;
 
+/** A live token's expiry as Xaman reported it, and when it was asked. */
+export interface TokenCheckRecord {
+  signerId: string;
+  expiresAt: Date | null;
+  checkedAt: Date;
+}
+
 /** Multisig accounts and their signers (one aggregate). */
 export abstract class AccountRepository {
   /** Null when the (network, address) pair is already registered. */
@@ -51,6 +58,8 @@ export abstract class AccountRepository {
   abstract findSigner(signerId: string): Promise<SignerRecord | null>;
   /** The signers with these ids, in one read; unknown ids are left out, the order is unspecified. */
   abstract findSigners(signerIds: readonly string[]): Promise<SignerRecord[]>;
+  /** Stores Xaman's answers about live tokens (expiry, checked at) for many signers, in one write. */
+  abstract recordTokenChecks(checks: readonly TokenCheckRecord[]): Promise<void>;
   /** The signer whose current (or last) enrolment is this SignIn payload. */
   abstract findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null>;
   /**

@@ -33,13 +33,7 @@ const MAX_ROUNDS = 3;
  * and a socket event heard by a worker cost one Xaman read, not two.
  */
 export class ResolvePayload {
-  private readonly openings = new GroupCommit<string, void>(
-    async (payloadUuids) => {
-      await this.changes.requestsByPayload(payloadUuids, 'opened', XAMAN_ACTOR, { source: 'websocket' });
-      return payloadUuids.map(() => undefined);
-    },
-    { maxBatch: 200, concurrency: 1, key: (payloadUuid) => payloadUuid },
-  );
+  private readonly openings: GroupCommit<string, void>;
 
   constructor(
     private readonly proposals: ProposalRepository,
@@ -51,7 +45,17 @@ export class ResolvePayload {
     private readonly closing: CloseProposal,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
-  ) {}
+    /** Socket "opened" events of this moment are recorded together (0: each at once, for tests). */
+    openedGatherMs = 20,
+  ) {
+    this.openings = new GroupCommit<string, void>(
+      async (payloadUuids) => {
+        await this.changes.requestsByPayload(payloadUuids, 'opened', XAMAN_ACTOR, { source: 'websocket' });
+        return payloadUuids.map(() => undefined);
+      },
+      { maxBatch: 200, concurrency: 1, key: (payloadUuid) => payloadUuid, gatherMs: openedGatherMs },
+    );
+  }
 
   async execute(payloadUuid: string, source: PayloadSource, actor: Actor): Promise<ResolveOutcome> {
     for (let round = 1; ; round++) {

@@ -77,4 +77,25 @@ describe('GroupCommit', () => {
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((settled[2] as PromiseRejectedResult).reason).toEqual(new Error('bad item'));
   });
+
+  it('with gatherMs, waits that long before a flush, so items that trickle in share it', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit(
+      async (items: number[]) => {
+        batches.push(items);
+        return items.map((i) => i * 2);
+      },
+      { maxBatch: 10, concurrency: 1, gatherMs: 30 },
+    );
+    const answers: Promise<number>[] = [];
+    for (const i of [1, 2, 3]) {
+      answers.push(commit.submit(i));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(batches).toEqual([]);
+    expect(await Promise.all(answers)).toEqual([2, 4, 6]);
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(await commit.submit(4)).toBe(8);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
 });

@@ -6,14 +6,23 @@
  *
  * `flush` answers each item of a batch in order, or throws for the whole batch: then each of its
  * items is flushed again alone, so one bad item cannot fail the others.
+ *
+ * `gatherMs` (for work nobody waits on): a flush that could start waits this long first, so the
+ * items of a short moment share it even when they trickle in.
  */
 export class GroupCommit<T, R> {
   private readonly queue: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
   private running = 0;
+  private gathering: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[]>,
-    private readonly options: { maxBatch: number; concurrency: number; key?: (item: T) => string },
+    private readonly options: {
+      maxBatch: number;
+      concurrency: number;
+      key?: (item: T) => string;
+      gatherMs?: number;
+    },
   ) {}
 
   submit(item: T): Promise<R> {
@@ -29,6 +38,19 @@ export class GroupCommit<T, R> {
   }
 
   private pump(): void {
+    const gatherMs = this.options.gatherMs ?? 0;
+    if (gatherMs > 0) {
+      if (this.gathering || this.running >= this.options.concurrency || this.queue.length === 0) return;
+      this.gathering = setTimeout(() => {
+        this.gathering = null;
+        this.start();
+      }, gatherMs);
+      return;
+    }
+    this.start();
+  }
+
+  private start(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       const batch = this.take();
       this.running++;

@@ -171,7 +171,7 @@ export function buildDomain(
     refreshing,
   );
   const blobs = new SignerBlobs(changes, signerKeys, combining, clock, log);
-  const tokens = new SignerTokens(accounts, uow, xaman, cipher, clock, settings, log);
+  const tokens = new SignerTokens(accounts, uow, xaman, cipher, clock, settings, log, 0);
   const resolving = new ResolvePayload(
     proposals,
     changes,
@@ -182,6 +182,7 @@ export function buildDomain(
     closing,
     clock,
     log,
+    0,
   );
   const resolvingEnrolment = new ResolveEnrolment(
     accounts,

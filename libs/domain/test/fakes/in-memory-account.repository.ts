@@ -4,6 +4,7 @@ import {
   NewAccount,
   NewOutsideTransaction,
   NewSigner,
+  TokenCheckRecord,
   SignerListSnapshotUpdate,
   SignerPatch,
 } from '../../src/ports/account.repository';
@@ -92,6 +93,15 @@ export class InMemoryAccountRepository extends AccountRepository {
     this.findSignersCalls++;
     const wanted = new Set(signerIds);
     return this.signers.filter((s) => wanted.has(s.id));
+  }
+
+  async recordTokenChecks(checks: readonly TokenCheckRecord[]): Promise<void> {
+    for (const check of checks) {
+      await this.updateSigner(check.signerId, {
+        userTokenExpiresAt: check.expiresAt,
+        userTokenCheckedAt: check.checkedAt,
+      });
+    }
   }
 
   async findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {

@@ -10,6 +10,7 @@ import {
   SignerListSnapshotUpdate,
   SignerPatch,
   SignerRecord,
+  TokenCheckRecord,
 } from '../domain-contracts';
 import { AccountEntity, OutsideTransactionEntity, SignerEntity } from '../entities';
 import { atomically, columns, hydrate } from './typeorm-support';
@@ -112,6 +113,18 @@ export class TypeormAccountRepository extends AccountRepository {
   async findSigners(signerIds: readonly string[]): Promise<SignerRecord[]> {
     if (signerIds.length === 0) return [];
     return this.manager.getRepository(SignerEntity).find({ where: { id: In([...signerIds]) } });
+  }
+
+  /** One UPDATE over the unnested checks. */
+  async recordTokenChecks(checks: readonly TokenCheckRecord[]): Promise<void> {
+    if (checks.length === 0) return;
+    await this.manager.query(
+      `UPDATE signers s
+       SET user_token_expires_at = c.expires_at, user_token_checked_at = c.checked_at, updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS c(id, expires_at, checked_at)
+       WHERE s.id = c.id`,
+      [checks.map((c) => c.signerId), checks.map((c) => c.expiresAt), checks.map((c) => c.checkedAt)],
+    );
   }
 
   findSignerByEnrolmentPayload(payloadUuid: string): Promise<SignerRecord | null> {

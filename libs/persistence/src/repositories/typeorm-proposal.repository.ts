@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, In, IsNull } from 'typeorm';
+import { Brackets, EntityManager, EntityTarget, In, IsNull, ObjectLiteral } from 'typeorm';
 import {
   InsertProposalResult,
   isOpenProposalState,
@@ -121,8 +121,9 @@ export class TypeormProposalRepository extends ProposalRepository {
     return rows.length > 0 ? 'idempotency_key' : 'number';
   }
 
-  find(id: string): Promise<ProposalRecord | null> {
-    return this.proposals.findOne({ where: { id } });
+  /** Plain parameterised SQL (the hot path of ingest and combine): no query builder, one hydration. */
+  async find(id: string): Promise<ProposalRecord | null> {
+    return this.one(ProposalEntity, `SELECT * FROM proposals WHERE id = $1`, [id]);
   }
 
   list(filter: ProposalListFilter): Promise<ProposalRecord[]> {
@@ -156,10 +157,12 @@ export class TypeormProposalRepository extends ProposalRepository {
     return this.requests.find({ where: { proposalId }, order: { signerAddress: 'ASC', attempt: 'ASC' } });
   }
 
-  signaturesOf(proposalId: string): Promise<SignatureRecord[]> {
-    return this.manager
-      .getRepository(SignatureEntity)
-      .find({ where: { proposalId }, order: { createdAt: 'ASC', signerAddress: 'ASC' } });
+  async signaturesOf(proposalId: string): Promise<SignatureRecord[]> {
+    const rows = await this.manager.query<Record<string, unknown>[]>(
+      `SELECT * FROM signatures WHERE proposal_id = $1 ORDER BY created_at, signer_address`,
+      [proposalId],
+    );
+    return rows.map((row) => hydrate(this.manager, SignatureEntity, row));
   }
 
   /**
@@ -263,11 +266,24 @@ export class TypeormProposalRepository extends ProposalRepository {
   }
 
   findRequest(id: string): Promise<SignatureRequestRecord | null> {
-    return this.requests.findOne({ where: { id } });
+    return this.one(SignatureRequestEntity, `SELECT * FROM signature_requests WHERE id = $1`, [id]);
   }
 
   findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null> {
-    return this.requests.findOne({ where: { xamanPayloadUuid: payloadUuid } });
+    return this.one(
+      SignatureRequestEntity,
+      `SELECT * FROM signature_requests WHERE xaman_payload_uuid = $1`,
+      [payloadUuid],
+    );
+  }
+
+  private async one<E extends ObjectLiteral>(
+    entity: EntityTarget<E>,
+    sql: string,
+    parameters: unknown[],
+  ): Promise<E | null> {
+    const [row] = await this.manager.query<Record<string, unknown>[]>(sql, parameters);
+    return row ? hydrate(this.manager, entity, row) : null;
   }
 
   /** One conditional UPDATE (the row locked while it decides); a second read only when it found no live request. */
