@@ -245,6 +245,7 @@ async function main(): Promise<void> {
     // Ingest: every signer signs at once.
     const total = proposals * signerCount;
     meter = new CpuMeter(await pids());
+    const sandboxCpuFrom = process.cpuUsage();
     // Marks for a statement log (log_statement = 'all'): what the service ran between them is ingest.
     await monitor.query(`SELECT 'bench: ingest starts'`);
     const ingestFrom = process.hrtime.bigint() / 1000n;
@@ -261,6 +262,8 @@ async function main(): Promise<void> {
     // The profiles' sample times are on the same monotonic clock: this cuts the ingest out of them.
     if (profileDir)
       console.log(`ingest window (monotonic µs): ${ingestFrom} ${process.hrtime.bigint() / 1000n}`);
+    const sandboxCpu = process.cpuUsage(sandboxCpuFrom);
+    const sandboxIngestCpu = (sandboxCpu.user + sandboxCpu.system) / 1000;
     const ingestByPid = meter.usedByPid(await pids());
     const ingestCpu = [...ingestByPid.values()].reduce((a, b) => a + b, 0);
     const apiIngestCpu = ingestByPid.get(api.child.pid!) ?? 0;
@@ -309,6 +312,12 @@ async function main(): Promise<void> {
           .join(' / '),
         '-',
         'CPU-ms per signature by process',
+      ],
+      [
+        '  sandboxes (not the service)',
+        fmt(sandboxIngestCpu / total, 2),
+        '-',
+        'CPU-ms per signature of Xaman + ledger sandboxes and this bench, same 2 cores',
       ],
       [
         'quorum → submitted p50 (ms)',

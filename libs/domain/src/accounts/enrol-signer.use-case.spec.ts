@@ -154,6 +154,7 @@ describe('signer enrolment (EnrolSigner + ResolveEnrolment) and the token life c
     const uuid = (await requestOf(d, proposal.id, alice.classicAddress)).xamanPayloadUuid!;
     d.xaman.sign(uuid, blobFor(proposal, alice));
     expect(await d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR)).toBe('signed');
+    await d.tokens.idle(); // the refresh runs beside the resolution, not inside it
     expect((await signer()).userTokenExpiresAt).toEqual(later);
   });
 

@@ -298,4 +298,13 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
     expect(d.xaman.verifyCalls).toEqual([]);
     expect(warnings).toEqual([]);
   });
+
+  it('idle() resolves once the queued and flying refreshes are done, and at once when there are none', async () => {
+    await tokens.idle();
+    const signers = await signersWithLiveTokens(2);
+    void tokens.afterSignedPayload(signers[0]!.id, null, operator);
+    void tokens.afterSignedPayload(signers[1]!.id, null, operator);
+    await tokens.idle();
+    expect(await Promise.all(signers.map(storedExpiry))).toEqual(signers.map((_, i) => expiryFor(i)));
+  });
 });

@@ -48,6 +48,8 @@ export class SignerTokens {
   /** Resolves the calls of the queued signers (at the end of the flight that takes them). */
   private waiting: (() => void)[] = [];
   private flying = false;
+  /** Resolved when the flights stop (idle). */
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly accounts: AccountRepository,
@@ -81,6 +83,12 @@ export class SignerTokens {
       else void this.fly();
     }
     return stored;
+  }
+
+  /** Resolves once no refresh is queued or in flight (the callers of this moment are all served). */
+  async idle(): Promise<void> {
+    if (!this.flying && this.queued.size === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Xaman's expiry of a token (null when Xaman cannot say now: the daily check fills it in). */
@@ -182,6 +190,9 @@ export class SignerTokens {
       }
     } finally {
       this.flying = false;
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of idle) resolve();
     }
   }
 

@@ -125,7 +125,8 @@ export class ResolvePayload {
       });
       if (changed) {
         this.log.info('signer rejected', { proposalId: proposal.id, signer: request.signerAddress, source });
-        await this.tokens.afterResolution(request.signerId, actor);
+        // Not awaited: the refresh gathers with others and never rejects (failures are logged).
+        void this.tokens.afterResolution(request.signerId, actor);
         await this.closing.rejectIfUnreachable(proposal.id, actor);
       }
       return 'rejected';
@@ -191,7 +192,8 @@ export class ResolvePayload {
       return 'refused';
     }
     // The blob proved who signed: a token Xaman issued with it is the signer's; its expiry moved.
-    await this.tokens.afterSignedPayload(request.signerId, payload.issuedUserToken, actor);
+    // Not awaited (the resolution does not wait for a gathered refresh; it never rejects).
+    void this.tokens.afterSignedPayload(request.signerId, payload.issuedUserToken, actor);
 
     if (proposal.state !== 'collecting') {
       // Too late to count (already combined, or closed): keep the blob, count nothing.
