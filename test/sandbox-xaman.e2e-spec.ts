@@ -108,6 +108,32 @@ describe('Xaman sandbox: coordination happy path (xumm-sdk)', () => {
     expect(byCi.meta.uuid).toBe(created!.uuid);
   });
 
+  it('prepareSign signs now and resolves later: nothing changes until the commit, which refuses a payload cancelled meanwhile', async () => {
+    const user = await http(sandbox.url, 'POST', '/sandbox/users', {});
+    const signer: string = user.body.accounts[0].address;
+    const create = () =>
+      sdk.payload.create({
+        txjson: multisignTx(),
+        user_token: user.body.userToken,
+        options: { multisign: true, submit: false, expire: 10, signers: [signer] },
+      });
+    const first = (await create())!;
+    const commit = sandbox.prepareSign(first.uuid);
+    expect((await sdk.payload.get(first.uuid))!.meta).toMatchObject({ resolved: false, app_opened: false });
+    expect(hook.received).toEqual([]);
+    expect(commit().signedTx).toMatchObject({ Account: MULTISIG.classicAddress });
+    const got = await sdk.payload.get(first.uuid);
+    expect(got!.meta).toMatchObject({ resolved: true, signed: true, app_opened: true });
+    expect(got!.response.multisign_account).toBe(signer);
+    await waitFor(() => (hook.received.length > 0 ? hook.received : null));
+
+    const second = (await create())!;
+    const late = sandbox.prepareSign(second.uuid);
+    expect((await sdk.payload.cancel(second.uuid))!.result.cancelled).toBe(true);
+    expect(() => late()).toThrow();
+    expect((await sdk.payload.get(second.uuid))!.meta.signed).toBe(false);
+  });
+
   it('behaviour sign: a pushed payload is signed automatically and the subscription resolves', async () => {
     const user = sandbox.createUser({ behaviour: { action: 'sign', delayMs: 50 } });
     const signer = user.accounts[0]!.address;

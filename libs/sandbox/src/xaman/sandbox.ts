@@ -238,6 +238,10 @@ export class XamanSandboxServer implements XamanSandbox {
     return this.phones.sign(uuid, options);
   }
 
+  prepareSign(uuid: string, options: XamanSandboxSignOptions = {}): () => XamanPayloadRecord {
+    return this.phones.prepareSign(uuid, options);
+  }
+
   reject(uuid: string, options: XamanSandboxRejectOptions = {}): XamanPayloadRecord {
     return this.phones.reject(uuid, options);
   }

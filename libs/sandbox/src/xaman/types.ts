@@ -211,6 +211,8 @@ export interface XamanSandbox {
 
   open(uuid: string, options?: XamanSandboxOpenOptions): XamanPayloadRecord;
   sign(uuid: string, options?: XamanSandboxSignOptions): XamanPayloadRecord;
+  /** `sign` in two steps: the signature now, the payload's resolution when the result is called. */
+  prepareSign(uuid: string, options?: XamanSandboxSignOptions): () => XamanPayloadRecord;
   reject(uuid: string, options?: XamanSandboxRejectOptions): XamanPayloadRecord;
   /** Move expires_at to now and publish `{"expired":true}`. */
   expire(uuid: string): XamanPayloadRecord;
