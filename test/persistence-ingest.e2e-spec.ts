@@ -69,6 +69,11 @@ describe('signature ingest: payload claims and batched acceptance (real PostgreS
       now,
       audit: [{ action: 'signature.accepted', entityType: 'proposal', entityId: proposalId }],
       events: [webhookEvent('signature.accepted', proposalId, { signer: signer.address }, now)],
+      tooLate: (state) => ({
+        refusalDetail: `arrived while ${state}`,
+        audit: [{ action: 'signature_request.signed', entityType: 'proposal', entityId: proposalId }],
+        events: [],
+      }),
       onQuorum: (proposal) => ({
         audit: [{ action: 'proposal.quorum_reached', entityType: 'proposal', entityId: proposal.id }],
         events: [webhookEvent('proposal.quorum_reached', proposal.id, { state: proposal.state }, now)],
@@ -152,11 +157,19 @@ describe('signature ingest: payload claims and batched acceptance (real PostgreS
       uow.acceptSignature(acceptance(closed.proposalId, closed.requestIds[0]!, 0)),
     ]);
     expect(outcomes).toEqual([
-      { stored: true, quorumClaimed: null },
-      { stored: true, quorumClaimed: null },
+      { stored: true, counted: true, quorumClaimed: null },
+      { stored: true, counted: false, quorumClaimed: null },
     ]);
     expect((await repos.proposals.find(late.proposalId))!.state).toBe('collecting');
     expect((await repos.proposals.find(closed.proposalId))!.state).toBe('cancelled');
+    // Too late to count: the blob is kept on its signed request, no signature row, its own trail.
+    expect(await repos.proposals.findRequest(closed.requestIds[0]!)).toMatchObject({
+      state: 'signed',
+      blobHex: 'AB',
+      refusalDetail: 'arrived while cancelled',
+    });
+    expect(await repos.proposals.signaturesOf(closed.proposalId)).toEqual([]);
+    expect(await auditActions(closed.proposalId)).toEqual(['signature_request.signed']);
   });
 
   it('answers not stored for a request that moved on, and writes nothing for it', async () => {
@@ -197,6 +210,9 @@ describe('signature ingest: payload claims and batched acceptance (real PostgreS
     expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(11);
     const claimed = claims.find((c) => c.kind === 'claimed');
     expect(claimed).toMatchObject({ kind: 'claimed', request: { id: requestIds[0], state: 'created' } });
+    // The proposal comes with the claim, exactly as a find reads it.
+    const { proposalId } = (await repos.proposals.findRequest(requestIds[0]!))!;
+    expect((claimed as { proposal: unknown }).proposal).toEqual(await repos.proposals.find(proposalId));
     // The lease stays out of the record.
     expect(Object.keys((claimed as { request: object }).request)).not.toContain('resolveLeaseUntil');
     expect(await repos.proposals.releasePayload(requestIds[0]!)).toBe(true);

@@ -41,7 +41,8 @@ export type RequestPatch = Partial<
 >;
 
 export type PayloadClaim =
-  | { kind: 'claimed'; request: SignatureRequestRecord }
+  /** With the request's proposal, read in the same statement (for the blob rules). */
+  | { kind: 'claimed'; request: SignatureRequestRecord; proposal: ProposalRecord }
   | { kind: 'busy' }
   | { kind: 'settled' }
   | { kind: 'unknown' };
@@ -126,7 +127,7 @@ export abstract class ProposalRepository {
   abstract findRequestByPayload(payloadUuid: string): Promise<SignatureRequestRecord | null>;
   /**
    * Takes the resolution of a payload's live request until `leaseUntil` (one flight per payload
-   * across processes): `claimed`; `busy` when another caller holds an unexpired lease (it is asked
+   * across processes): `claimed`, with its proposal; `busy` when another caller holds an unexpired lease (it is asked
    * to resolve once more: `releasePayload` tells it); `settled` when the request is no longer live;
    * `unknown` when no request has this payload.
    */

@@ -7,7 +7,7 @@ import { WebhookOutbox } from './webhook.repository';
 import { NewWebhookEvent } from '../webhooks/webhook-events';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
 import { Actor } from '../shared/actor';
-import { RequestState } from '../state/proposal-state';
+import { ProposalState, RequestState } from '../state/proposal-state';
 
 /** The repositories bound to one database transaction. */
 export interface TransactionalRepositories {
@@ -40,24 +40,26 @@ export abstract class UnitOfWork {
    */
   acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
     return this.run(async (tx) => {
-      const { request } = acceptance;
-      if (
-        !(await tx.proposals.recordSignature(
-          request,
-          acceptance.from,
-          acceptance.patch,
-          acceptance.signature,
-        ))
-      )
-        return { stored: false };
-      await tx.audit.appendMany(acceptance.actor, acceptance.audit);
+      const { request, actor, from, patch, signature } = acceptance;
+      const proposal = await tx.proposals.find(request.proposalId);
+      if (proposal && proposal.state !== 'collecting') {
+        const late = acceptance.tooLate(proposal.state);
+        const latePatch = { ...patch, refusalDetail: late.refusalDetail };
+        if (!(await tx.proposals.transitionRequest(request.id, from, 'signed', latePatch)))
+          return { stored: false };
+        await tx.audit.appendMany(actor, late.audit);
+        await tx.outbox.emitMany(late.events);
+        return { stored: true, counted: false, quorumClaimed: null };
+      }
+      if (!(await tx.proposals.recordSignature(request, from, patch, signature))) return { stored: false };
+      await tx.audit.appendMany(actor, acceptance.audit);
       await tx.outbox.emitMany(acceptance.events);
       const [claimed] = await tx.proposals.claimQuorumIfReached([request.proposalId], acceptance.now);
-      if (!claimed) return { stored: true, quorumClaimed: null };
+      if (!claimed) return { stored: true, counted: true, quorumClaimed: null };
       const followUp = acceptance.onQuorum(claimed);
-      await tx.audit.appendMany(acceptance.actor, followUp.audit);
+      await tx.audit.appendMany(actor, followUp.audit);
       await tx.outbox.emitMany(followUp.events);
-      return { stored: true, quorumClaimed: claimed };
+      return { stored: true, counted: true, quorumClaimed: claimed };
     });
   }
 }
@@ -77,9 +79,17 @@ export interface SignatureAcceptance {
   now: Date;
   /** The claim's audit entries and events, from the proposal as claimed. */
   onQuorum(proposal: ProposalRecord): { audit: AuditEntry[]; events: NewWebhookEvent[] };
+  /**
+   * The proposal had left `collecting` (seen under its lock): the request is still `signed` with the
+   * blob, nothing counts, the request gets this refusal detail and these entries instead.
+   */
+  tooLate(state: ProposalState): { refusalDetail: string; audit: AuditEntry[]; events: NewWebhookEvent[] };
 }
 
 export type SignatureAcceptanceOutcome =
   | { stored: false }
-  /** `quorumClaimed`: this signature completed the quorum and its caller owns the combine. */
-  | { stored: true; quorumClaimed: ProposalRecord | null };
+  /**
+   * `counted`: false when the proposal had left collecting. `quorumClaimed`: this signature
+   * completed the quorum and its caller owns the combine.
+   */
+  | { stored: true; counted: boolean; quorumClaimed: ProposalRecord | null };

@@ -7,6 +7,7 @@ import {
   carolRegularKey,
   dave,
   mallory,
+  operator,
   payloadOf,
   propose,
   proposalOf,
@@ -267,5 +268,23 @@ describe('ResolvePayload', () => {
       );
       expect(d.xaman.getPayloadCalls).toHaveLength(fetches);
     });
+  });
+
+  it('keeps a blob that arrives after its proposal left collecting during the read, and counts nothing', async () => {
+    const uuid = await signAtXaman(d, proposal, alice);
+    let answer!: () => void;
+    d.xaman.getGate = new Promise<void>((resolve) => (answer = resolve));
+    const resolving = d.resolving.execute(uuid, 'webhook', XAMAN_ACTOR); // claimed while collecting
+    await new Promise((r) => setImmediate(r));
+    await d.closing.cancel(proposal.id, operator);
+    d.xaman.getGate = null;
+    answer();
+    expect(await resolving).toBe('ignored');
+    expect(await requestOf(d, proposal.id, alice.classicAddress)).toMatchObject({
+      state: 'signed',
+      refusalDetail: 'arrived while cancelled',
+    });
+    expect(await d.proposals.signaturesOf(proposal.id)).toEqual([]);
+    expect(d.audit.of(proposal.id).filter((e) => e.action === 'signature.accepted')).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ export class ResolvePayload {
       if (claim.kind === 'busy') return 'pending';
       let outcome: ResolveOutcome;
       try {
-        outcome = await this.resolveClaimed(claim.request, payloadUuid, source, actor);
+        outcome = await this.resolveClaimed(claim.request, claim.proposal, payloadUuid, source, actor);
       } catch (error) {
         await this.proposals.releasePayload(claim.request.id).catch(() => false);
         throw error;
@@ -86,8 +86,10 @@ export class ResolvePayload {
     }
   }
 
+  /** `proposal` as read with the claim: a state it left since is caught under its lock when counting. */
   private async resolveClaimed(
     request: SignatureRequestRecord,
+    proposal: ProposalRecord,
     payloadUuid: string,
     source: PayloadSource,
     actor: Actor,
@@ -109,8 +111,6 @@ export class ResolvePayload {
     // payload's transition below marks it anyway.
     if (source !== 'poll' && !payload.resolved)
       await this.proposals.touchRequest(request.id, this.clock.now());
-    const proposal = await this.proposals.find(request.proposalId);
-    if (!proposal) return 'ignored';
 
     if (payload.resolved && payload.signed) {
       if (!payload.hex) return 'pending'; // resolved but the blob is not readable yet: the next signal retries
@@ -217,6 +217,6 @@ export class ResolvePayload {
       { source },
       actor,
     );
-    return counted ? 'signed' : 'ignored';
+    return counted === 'counted' ? 'signed' : 'ignored';
   }
 }

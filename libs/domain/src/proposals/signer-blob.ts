@@ -70,8 +70,9 @@ export class SignerBlobs {
   /**
    * Counts a verified signature of a collecting proposal: the request becomes `signed` by
    * `transition` and the signature is stored, atomically; the signature that completes the quorum
-   * claims it in the same unit of work, and only its caller combines (once per proposal). False
-   * when the request had already moved on.
+   * claims it in the same unit of work, and only its caller combines (once per proposal).
+   * `stored`: false when the request had already moved on; `counted`: false when the proposal had
+   * left collecting meanwhile (the blob is kept on the signed request, nothing counts).
    */
   async count(
     request: SignatureRequestRecord,
@@ -81,7 +82,7 @@ export class SignerBlobs {
     transition: 'signed' | 'signedByUpload',
     audit: Record<string, unknown>,
     actor: Actor,
-  ): Promise<boolean> {
+  ): Promise<'counted' | 'tooLate' | 'notStored'> {
     const outcome = await this.changes.signatureAccepted(
       request,
       { blobHex: blob.hex, blobTxid: blob.txid, resolvedAt: this.clock.now() },
@@ -96,14 +97,15 @@ export class SignerBlobs {
       transition,
       audit,
     );
-    if (!outcome.stored) return false;
+    if (!outcome.stored) return 'notStored';
+    if (!outcome.counted) return 'tooLate';
     this.log.info('signature verified and stored', {
       proposalId: proposal.id,
       signer: signature.account,
       keyType: signature.keyType,
       ...audit,
     });
-    if (!outcome.quorumClaimed) return true;
+    if (!outcome.quorumClaimed) return 'counted';
     // The signature is safe in the database and the quorum claimed: a failure from here on is the
     // worker's to recover (it resumes stale claims), not the caller's to retry.
     try {
@@ -114,6 +116,6 @@ export class SignerBlobs {
         error: String(error),
       });
     }
-    return true;
+    return 'counted';
   }
 }

@@ -93,11 +93,12 @@ export class UploadSignature {
       { source: 'upload', uploadedBy: actor.id },
       actor,
     );
-    if (!counted) {
+    if (counted === 'notStored') {
       throw new DomainError('SIGNER_ALREADY_ANSWERED', `${signer} answered this proposal meanwhile.`, {
         signer,
       });
     }
+
     // The signer answered outside Xaman: its payload must not be signed as well.
     if (request.xamanPayloadUuid !== null && (request.state === 'created' || request.state === 'opened')) {
       this.watches.unwatch(request.xamanPayloadUuid);
@@ -107,6 +108,15 @@ export class UploadSignature {
           signer,
           error: String(error),
         }),
+      );
+    }
+    if (counted === 'tooLate') {
+      // The proposal left collecting between the check above and the write: the blob is kept on
+      // the signed request (its payload withdrawn above), it counts for nothing.
+      throw new DomainError(
+        'PROPOSAL_NOT_COLLECTING',
+        'The proposal left collecting while the signature was being stored: it counts for nothing.',
+        { proposalId, signer },
       );
     }
     return { signer };

@@ -309,6 +309,19 @@ export class StateChanges {
         ),
       ],
       onQuorum: (proposal) => this.proposalChange([proposal], 'quorumClaimed', now, {}),
+      // As `request(..., 'signed')` records a blob that came too late to count.
+      tooLate: (state) => ({
+        refusalDetail: `arrived while ${state}`,
+        audit: [
+          {
+            action: 'signature_request.signed',
+            entityType: 'signature_request',
+            entityId: request.id,
+            details: { from: [...from] as RequestState[], transition: 'signed', ...details, counted: false },
+          },
+        ],
+        events: [webhookEvent('signature_request.signed', request.proposalId, requestData, now)],
+      }),
     });
     if (outcome.stored) this.metrics.signatureAccepted();
     if (outcome.stored && outcome.quorumClaimed)

@@ -256,7 +256,7 @@ export class InMemoryProposalRepository extends ProposalRepository {
       return { kind: 'busy' };
     }
     this.payloadLeases.set(request.id, { until: leaseUntil, again: false });
-    return { kind: 'claimed', request };
+    return { kind: 'claimed', request, proposal: this.proposals.get(request.proposalId)! };
   }
 
   async releasePayload(requestId: string): Promise<boolean> {

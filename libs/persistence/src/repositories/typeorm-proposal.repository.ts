@@ -23,6 +23,17 @@ import { appliedOnce, atomically, columns, hydrate, returningRows } from './type
 /** Live requests: a payload that may still be resolved, or is about to be sent. */
 const LIVE_REQUEST_STATES_SQL = `('queued', 'created', 'opened')`;
 
+/** `p.<column> AS "p__<column>"` for every column a proposal record has (computed once). */
+let proposalColumnsSql: string | null = null;
+function proposalColumns(manager: EntityManager): string {
+  proposalColumnsSql ??= manager.connection
+    .getMetadata(ProposalEntity)
+    .columns.filter((column) => column.isSelect)
+    .map((column) => `p.${column.databaseName} AS "p__${column.databaseName}"`)
+    .join(', ');
+  return proposalColumnsSql;
+}
+
 /** $1 proposal ids, $2 now: collecting proposals whose stored weights reach the quorum before the deadline. */
 export const CLAIM_QUORUM_SQL = `UPDATE proposals p
   SET state = 'quorum_reached', quorum_reached_at = $2, closed_at = NULL, updated_at = now()
@@ -286,7 +297,11 @@ export class TypeormProposalRepository extends ProposalRepository {
     return row ? hydrate(this.manager, entity, row) : null;
   }
 
-  /** One conditional UPDATE (the row locked while it decides); a second read only when it found no live request. */
+  /**
+   * One conditional UPDATE (the row locked while it decides) that also returns the request's
+   * proposal, its columns prefixed `p__` (plain values, hydrated as a find would); a second read
+   * only when it found no live request.
+   */
   async claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim> {
     const rows = await returningRows(
       this.manager,
@@ -296,16 +311,24 @@ export class TypeormProposalRepository extends ProposalRepository {
        FROM (SELECT id, (resolve_lease_until IS NULL OR resolve_lease_until <= $2) AS free
              FROM signature_requests
              WHERE xaman_payload_uuid = $1 AND state IN ${LIVE_REQUEST_STATES_SQL}
-             FOR UPDATE) o
-       WHERE r.id = o.id
-       RETURNING r.*, o.free AS claimed`,
+             FOR UPDATE) o,
+            proposals p
+       WHERE r.id = o.id AND p.id = r.proposal_id
+       RETURNING r.*, o.free AS claimed, ${proposalColumns(this.manager)}`,
       [payloadUuid, now, leaseUntil],
     );
     const [row] = rows;
     if (row) {
-      return row.claimed
-        ? { kind: 'claimed', request: hydrate(this.manager, SignatureRequestEntity, row) }
-        : { kind: 'busy' };
+      if (!row.claimed) return { kind: 'busy' };
+      const proposal: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (key.startsWith('p__')) proposal[key.slice(3)] = value;
+      }
+      return {
+        kind: 'claimed',
+        request: hydrate(this.manager, SignatureRequestEntity, row),
+        proposal: hydrate(this.manager, ProposalEntity, proposal),
+      };
     }
     const known = await this.manager.query<unknown[]>(
       `SELECT 1 FROM signature_requests WHERE xaman_payload_uuid = $1`,

@@ -3,6 +3,7 @@ import {
   AuditEntry,
   NewWebhookEvent,
   ProposalRecord,
+  ProposalState,
   SignatureAcceptance,
   SignatureAcceptanceOutcome,
   TransactionalRepositories,
@@ -81,13 +82,13 @@ export class TypeormUnitOfWork extends UnitOfWork {
 /** $1.. per acceptance: moves each request to `signed` from its allowed states and stores its signature. */
 const ACCEPT_SQL = `WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[],
-                         $7::text[], $8::text[], $9::text[], $10::text[], $11::int[])
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[])
       AS i(request_id, from_states, blob_hex, blob_txid, resolved_at, proposal_id,
-           signer_address, signing_pub_key, txn_signature, key_type, weight)
+           signer_address, signing_pub_key, txn_signature, key_type, weight, late_detail)
   ), moved AS (
     UPDATE signature_requests r
     SET state = 'signed', blob_hex = i.blob_hex, blob_txid = i.blob_txid, resolved_at = i.resolved_at,
-        updated_at = now()
+        refusal_detail = COALESCE(i.late_detail, r.refusal_detail), updated_at = now()
     FROM input i
     WHERE r.id = i.request_id AND r.state = ANY(string_to_array(i.from_states, ','))
     RETURNING r.id
@@ -96,6 +97,7 @@ const ACCEPT_SQL = `WITH input AS (
                             txn_signature, key_type, weight)
     SELECT i.proposal_id, i.request_id, i.signer_address, i.signing_pub_key, i.txn_signature, i.key_type, i.weight
     FROM input i JOIN moved m ON m.id = i.request_id
+    WHERE i.late_detail IS NULL
     ON CONFLICT DO NOTHING
   )
   SELECT id FROM moved`;
@@ -108,9 +110,16 @@ async function acceptBatch(
   batch: readonly SignatureAcceptance[],
 ): Promise<SignatureAcceptanceOutcome[]> {
   const proposalIds = [...new Set(batch.map((a) => a.request.proposalId))].sort();
-  await manager.query(`SELECT 1 FROM proposals WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-    proposalIds,
-  ]);
+  const locked = await manager.query<{ id: string; state: ProposalState }[]>(
+    `SELECT id, state FROM proposals WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [proposalIds],
+  );
+  // Under the lock the states hold until commit: a proposal that left collecting counts nothing.
+  const stateOf = new Map(locked.map((row) => [row.id, row.state]));
+  const late = batch.map((a) => {
+    const state = stateOf.get(a.request.proposalId);
+    return state !== undefined && state !== 'collecting' ? a.tooLate(state) : null;
+  });
   const movedRows = await manager.query<{ id: string }[]>(ACCEPT_SQL, [
     batch.map((a) => a.request.id),
     batch.map((a) => a.from.join(',')),
@@ -123,15 +132,19 @@ async function acceptBatch(
     batch.map((a) => a.signature.txnSignature),
     batch.map((a) => a.signature.keyType),
     batch.map((a) => a.signature.weight),
+    late.map((l) => l?.refusalDetail ?? null),
   ]);
   const moved = new Set(movedRows.map((row) => row.id));
-  const stored = batch.filter((a) => moved.has(a.request.id));
   const audit: { actor: Actor; entry: AuditEntry }[] = [];
   const events: NewWebhookEvent[] = [];
-  for (const acceptance of stored) {
-    for (const entry of acceptance.audit) audit.push({ actor: acceptance.actor, entry });
-    events.push(...acceptance.events);
-  }
+  const stored: SignatureAcceptance[] = [];
+  batch.forEach((acceptance, i) => {
+    if (!moved.has(acceptance.request.id)) return;
+    const written = late[i] ?? acceptance;
+    for (const entry of written.audit) audit.push({ actor: acceptance.actor, entry });
+    events.push(...written.events);
+    if (!late[i]) stored.push(acceptance);
+  });
   // The lock above makes this statement see every signature committed before it.
   const now = new Date(Math.max(...stored.map((a) => a.now.getTime())));
   const claimed = new Map<string, ProposalRecord>();
@@ -163,11 +176,13 @@ async function acceptBatch(
     ]);
   }
   await typeormRepositories(manager).outbox.emitMany(events);
-  return batch.map((acceptance) => {
+  return batch.map((acceptance, i): SignatureAcceptanceOutcome => {
     if (!moved.has(acceptance.request.id)) return { stored: false };
+    if (late[i]) return { stored: true, counted: false, quorumClaimed: null };
     const proposal = claimed.get(acceptance.request.proposalId);
     return {
       stored: true,
+      counted: true,
       quorumClaimed: proposal && owners.get(proposal.id) === acceptance ? proposal : null,
     };
   });
