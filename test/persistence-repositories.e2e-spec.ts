@@ -361,6 +361,32 @@ describe('persistence adapters: accounts, unit of work, audit, webhooks, API key
     });
   });
 
+  describe('TypeormWebhookReceiptRepository under a burst', () => {
+    it('records concurrent deliveries in batches: each new one once, every repeat refused, a bad one failing alone', async () => {
+      const receipts = new TypeormWebhookReceiptRepository(db.dataSource.manager);
+      const receipt = (n: number) => ({
+        signature: n.toString(16).padStart(40, '0'),
+        payloadUuid: randomUUID(),
+        requestTimestamp: 1_700_000_000 + n,
+        attempt: 1,
+      });
+      const fresh = Array.from({ length: 30 }, (_, n) => receipt(n + 1));
+      const repeats = [fresh[0]!, fresh[0]!, fresh[7]!];
+      const bad = { ...receipt(99), signature: 'not hex' };
+      const answers = await Promise.allSettled([...fresh, ...repeats, bad].map((r) => receipts.record(r)));
+      const values = answers.map((a) => (a.status === 'fulfilled' ? a.value : 'failed'));
+      // Exactly one delivery of each signature is new, whichever of the identical ones it was.
+      const newPerSignature = new Map<string, number>();
+      [...fresh, ...repeats].forEach((r, i) => {
+        if (values[i] === true) newPerSignature.set(r.signature, (newPerSignature.get(r.signature) ?? 0) + 1);
+      });
+      expect([...newPerSignature.values()]).toEqual(fresh.map(() => 1));
+      expect(values.at(-1)).toBe('failed');
+      const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM xaman_webhook_receipts`);
+      expect(n).toBe(30);
+    });
+  });
+
   describe('TypeormApiKeyRepository', () => {
     it('stores and returns an expiry, and refuses one that is not after the creation', async () => {
       const keys = new TypeormApiKeyRepository(db.dataSource.manager);
