@@ -198,7 +198,7 @@ describe('signature ingest: payload claims and batched acceptance (real PostgreS
     );
   });
 
-  it('lets one of many concurrent callers, across processes, claim a payload; the others ask it to read again', async () => {
+  it('lets one of many concurrent callers, across processes, claim a payload; a later one asks it to read again', async () => {
     const { requestIds } = await proposalWithPayloads(3);
     const uuid = (await repos.proposals.findRequest(requestIds[0]!))!.xamanPayloadUuid!;
     const claims = await Promise.all(
@@ -215,12 +215,56 @@ describe('signature ingest: payload claims and batched acceptance (real PostgreS
     expect((claimed as { proposal: unknown }).proposal).toEqual(await repos.proposals.find(proposalId));
     // The lease stays out of the record.
     expect(Object.keys((claimed as { request: object }).request)).not.toContain('resolveLeaseUntil');
+    // A claim that finds the lease held (its row not locked at that instant) asks for another read.
+    expect(await repos.proposals.claimPayload(uuid, at(10), at(20))).toEqual({ kind: 'busy' });
     expect(await repos.proposals.releasePayload(requestIds[0]!)).toBe(true);
     expect(await repos.proposals.releasePayload(requestIds[0]!)).toBe(false);
     expect((await repos.proposals.claimPayload(uuid, at(11), at(21))).kind).toBe('claimed');
     // Held until 21: busy before, free after (a holder that died is replaced).
     expect((await repos.proposals.claimPayload(uuid, at(20), at(30))).kind).toBe('busy');
     expect((await repos.proposals.claimPayload(uuid, at(21), at(31))).kind).toBe('claimed');
+  });
+
+  it('claims a burst of payloads in batches: each once, in either case, with its own proposal', async () => {
+    const proposals = await Promise.all(Array.from({ length: 5 }, () => proposalWithPayloads(3)));
+    const requests = await Promise.all(
+      proposals.flatMap(({ requestIds }) =>
+        requestIds.map(async (id) => (await repos.proposals.findRequest(id))!),
+      ),
+    );
+    const claimer = new TypeormProposalRepository(wide.manager);
+    const claims = await Promise.all(
+      requests.flatMap((r, i) => [
+        claimer.claimPayload(i % 2 ? r.xamanPayloadUuid!.toUpperCase() : r.xamanPayloadUuid!, at(10), at(20)),
+        claimer.claimPayload(r.xamanPayloadUuid!, at(10), at(20)),
+      ]),
+    );
+    for (const [i, request] of requests.entries()) {
+      const pair = [claims[2 * i]!, claims[2 * i + 1]!];
+      expect(pair.map((c) => c.kind).sort()).toEqual(['busy', 'claimed']);
+      const won = pair.find((c) => c.kind === 'claimed') as {
+        request: { id: string };
+        proposal: { id: string };
+      };
+      expect(won.request.id).toBe(request.id);
+      expect(won.proposal.id).toBe(request.proposalId);
+    }
+  });
+
+  it('answers busy, without waiting, for a live request whose row another transaction holds', async () => {
+    const { requestIds } = await proposalWithPayloads(3);
+    const uuid = (await repos.proposals.findRequest(requestIds[0]!))!.xamanPayloadUuid!;
+    const runner = wide.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT 1 FROM signature_requests WHERE id = $1 FOR UPDATE`, [requestIds[0]]);
+      expect(await repos.proposals.claimPayload(uuid, at(10), at(20))).toEqual({ kind: 'busy' });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect((await repos.proposals.claimPayload(uuid, at(10), at(20))).kind).toBe('claimed');
   });
 
   it('answers settled for a request no longer live, and unknown for a payload no request has', async () => {

@@ -9,6 +9,7 @@ export {
   AuditRepository,
   DatabaseHealth,
   GroupCommit,
+  isLiveRequestState,
   isOpenProposalState,
   OPEN_PROPOSAL_STATES,
   PolicyRepository,

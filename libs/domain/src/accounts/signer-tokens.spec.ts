@@ -283,7 +283,7 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
     const calls: Promise<void>[] = [];
     for (const signer of signers) {
       calls.push(gathering.afterSignedPayload(signer.id, null, operator));
-      await new Promise((r) => setTimeout(r, 5));
+      await Promise.resolve(); // separate calls, but no timer can fire in between (load-proof)
     }
     expect(d.accounts.findSignersCalls).toBe(0); // still gathering
     await Promise.all(calls);

@@ -1,6 +1,8 @@
 import { Brackets, EntityManager, EntityTarget, In, IsNull, ObjectLiteral } from 'typeorm';
 import {
+  GroupCommit,
   InsertProposalResult,
+  isLiveRequestState,
   isOpenProposalState,
   NewProposal,
   NewSignature,
@@ -298,43 +300,76 @@ export class TypeormProposalRepository extends ProposalRepository {
   }
 
   /**
-   * One conditional UPDATE (the row locked while it decides) that also returns the request's
-   * proposal, its columns prefixed `p__` (plain values, hydrated as a find would); a second read
-   * only when it found no live request.
+   * Claims that arrive while earlier ones are being written go together (a webhook burst costs a few
+   * statements): one conditional UPDATE over the payloads' live requests, which also returns each
+   * request's proposal (its columns prefixed `p__`, plain values hydrated as a find would); then one
+   * read for the payloads it did not claim. Rows another claim or acceptance holds at that instant
+   * are skipped (SKIP LOCKED: a batch never waits on another, so batches cannot deadlock) and
+   * answered `busy`: whoever holds them reads or writes the payload's latest state.
    */
-  async claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim> {
+  claimPayload(payloadUuid: string, now: Date, leaseUntil: Date): Promise<PayloadClaim> {
+    return this.payloadClaims.submit({ payloadUuid, now, leaseUntil });
+  }
+
+  private readonly payloadClaims = new GroupCommit<
+    { payloadUuid: string; now: Date; leaseUntil: Date },
+    PayloadClaim
+  >((batch) => this.claimPayloads(batch), {
+    maxBatch: 100,
+    concurrency: 2,
+    key: (c) => c.payloadUuid.toLowerCase(),
+  });
+
+  private async claimPayloads(
+    batch: readonly { payloadUuid: string; now: Date; leaseUntil: Date }[],
+  ): Promise<PayloadClaim[]> {
     const rows = await returningRows(
       this.manager,
       `UPDATE signature_requests r
-       SET resolve_lease_until = CASE WHEN o.free THEN $3 ELSE r.resolve_lease_until END,
+       SET resolve_lease_until = CASE WHEN o.free THEN o.lease_until ELSE r.resolve_lease_until END,
            resolve_again = NOT o.free
-       FROM (SELECT id, (resolve_lease_until IS NULL OR resolve_lease_until <= $2) AS free
-             FROM signature_requests
-             WHERE xaman_payload_uuid = $1 AND state IN ${LIVE_REQUEST_STATES_SQL}
-             FOR UPDATE) o,
+       FROM (SELECT s.id, i.lease_until, (s.resolve_lease_until IS NULL OR s.resolve_lease_until <= i.now) AS free
+             FROM signature_requests s
+             JOIN unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS i(uuid, now, lease_until)
+               ON s.xaman_payload_uuid = i.uuid
+             WHERE s.state IN ${LIVE_REQUEST_STATES_SQL}
+             ORDER BY s.id
+             FOR UPDATE OF s SKIP LOCKED) o,
             proposals p
        WHERE r.id = o.id AND p.id = r.proposal_id
        RETURNING r.*, o.free AS claimed, ${proposalColumns(this.manager)}`,
-      [payloadUuid, now, leaseUntil],
+      [batch.map((c) => c.payloadUuid), batch.map((c) => c.now), batch.map((c) => c.leaseUntil)],
     );
-    const [row] = rows;
-    if (row) {
-      if (!row.claimed) return { kind: 'busy' };
+    const answers = new Map<string, PayloadClaim>();
+    for (const row of rows) {
+      const request = hydrate(this.manager, SignatureRequestEntity, row);
+      if (!row.claimed) {
+        answers.set(request.xamanPayloadUuid!, { kind: 'busy' });
+        continue;
+      }
       const proposal: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(row)) {
         if (key.startsWith('p__')) proposal[key.slice(3)] = value;
       }
-      return {
+      answers.set(request.xamanPayloadUuid!, {
         kind: 'claimed',
-        request: hydrate(this.manager, SignatureRequestEntity, row),
+        request,
         proposal: hydrate(this.manager, ProposalEntity, proposal),
-      };
+      });
     }
-    const known = await this.manager.query<unknown[]>(
-      `SELECT 1 FROM signature_requests WHERE xaman_payload_uuid = $1`,
-      [payloadUuid],
-    );
-    return known.length > 0 ? { kind: 'settled' } : { kind: 'unknown' };
+    // uuid columns come back lower-case; a signal may have named the payload in either case.
+    const rest = batch.map((c) => c.payloadUuid.toLowerCase()).filter((uuid) => !answers.has(uuid));
+    if (rest.length > 0) {
+      const known = await this.manager.query<{ uuid: string; state: RequestState }[]>(
+        `SELECT xaman_payload_uuid AS uuid, state FROM signature_requests WHERE xaman_payload_uuid = ANY($1::uuid[])`,
+        [rest],
+      );
+      for (const { uuid, state } of known) {
+        // Live but not returned: its row was locked by another claim or an acceptance.
+        answers.set(uuid, isLiveRequestState(state) ? { kind: 'busy' } : { kind: 'settled' });
+      }
+    }
+    return batch.map((c) => answers.get(c.payloadUuid.toLowerCase()) ?? { kind: 'unknown' });
   }
 
   async releasePayload(requestId: string): Promise<boolean> {
