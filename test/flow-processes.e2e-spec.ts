@@ -54,8 +54,14 @@ describe('two API and two worker processes, many proposals signed at once', () =
       ),
     );
     if (signed.some((r) => r.status !== 200)) throw new Error('a sandbox sign was refused');
+    // The submitter records the ledger's answer after the ledger took the transaction, and a worker
+    // may see it validated first: a succeeded proposal is read once its answer is recorded too.
     for (const flow of flows)
-      flow.done = await env.waitForProposal(flow.created.id, (p) => SETTLED.includes(p.state), 60_000);
+      flow.done = await env.waitForProposal(
+        flow.created.id,
+        (p) => SETTLED.includes(p.state) && (p.state !== 'succeeded' || p.submission.lastResult !== null),
+        60_000,
+      );
   }, 180_000);
 
   afterAll(async () => {

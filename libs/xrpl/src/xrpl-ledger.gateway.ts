@@ -267,6 +267,7 @@ export class XrplLedgerGateway implements LedgerPort {
         engine_result_message: string;
         accepted?: boolean;
         kept?: boolean;
+        validated_ledger_index?: number;
       }>({ command: 'submit', tx_blob: blob, fail_hard: false });
       return {
         result: result.engine_result,
@@ -274,6 +275,8 @@ export class XrplLedgerGateway implements LedgerPort {
         rpcError: false,
         accepted: result.accepted ?? false,
         kept: result.kept ?? false,
+        validatedLedgerIndex:
+          typeof result.validated_ledger_index === 'number' ? result.validated_ledger_index : null,
       };
     } catch (error) {
       const code = rpcError(error);

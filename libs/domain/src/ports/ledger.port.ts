@@ -44,6 +44,8 @@ export interface SubmitOutcome {
   rpcError: boolean;
   accepted: boolean;
   kept: boolean;
+  /** The server's latest validated ledger when it answered (rippled's `validated_ledger_index`), if given. */
+  validatedLedgerIndex?: number | null;
 }
 
 export type TransactionLookup =

@@ -87,6 +87,27 @@ describe('CombineAndSubmit', () => {
     expect(done.combinedHash).toBe((await combinedFrom(d, proposal, [bob, carol])).hash);
   });
 
+  it("takes the answer's ledger index from the submit answer when it names one, without asking the ledger", async () => {
+    /** Ledger-index reads while the quorum completes and the blob is submitted. */
+    const readsWhileSubmitting = async (named: number | null) => {
+      const { d, proposal } = await collectingProposal();
+      d.ledger.submitResults.push({ ...outcome('tesSUCCESS'), validatedLedgerIndex: named });
+      await signs(d, proposal, alice);
+      const asked = jest.spyOn(d.ledger, 'validatedLedgerIndex');
+      await signs(d, proposal, bob);
+      return { reads: asked.mock.calls.length, submitted: await proposalOf(d, proposal.id), d };
+    };
+    const named = await readsWhileSubmitting(4242);
+    expect(named.submitted).toMatchObject({
+      state: 'submitted',
+      lastSubmitResult: 'tesSUCCESS',
+      lastSubmittedLedgerIndex: 4242,
+    });
+    const unnamed = await readsWhileSubmitting(null);
+    expect(unnamed.submitted.lastSubmittedLedgerIndex).toBe(await unnamed.d.ledger.validatedLedgerIndex());
+    expect(unnamed.reads - named.reads).toBe(1);
+  });
+
   it('fails the proposal when the first submission is refused for good (tem)', async () => {
     const { d, proposal } = await collectingProposal();
     d.ledger.submitResults.push(outcome('temBAD_SIGNATURE'));

@@ -241,8 +241,10 @@ export class CombineAndSubmit {
     const ledger = await this.ledgers.forAccount(proposal.accountId);
     const outcome = await ledger.submit(proposal.combinedBlob!);
     // Resubmission counts validated ledgers from the answer, not from the claim: under load the
-    // submit itself may reach the server several ledgers after the claim was made.
-    const answeredAt = await ledger.validatedLedgerIndex().catch(() => null);
+    // submit itself may reach the server several ledgers after the claim was made. rippled's answer
+    // names its validated ledger; only a server that does not is asked (one more round trip).
+    const answeredAt =
+      outcome.validatedLedgerIndex ?? (await ledger.validatedLedgerIndex().catch(() => null));
     const verdict = submitVerdict(outcome.result, outcome.rpcError);
     // A later copy answering "already there / number used" says nothing new about the first one:
     // the result that counted stays recorded, and the follow-up settles from validated ledgers.
