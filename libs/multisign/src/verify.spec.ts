@@ -9,6 +9,7 @@ import {
   type PreparedTransaction,
   type VerifyResult,
 } from '@app/multisign';
+import { preparedBytes } from './xrpl-binary';
 import {
   alice,
   baseFacts,
@@ -382,6 +383,22 @@ describe('verifySignerBlob edge encodings', () => {
 });
 
 describe('a reloaded PreparedTransaction must agree with its txJson', () => {
+  it('reuses the checked layout of an equal reloaded copy, and still refuses an altered one after it', () => {
+    const first = JSON.parse(JSON.stringify(prepared)) as PreparedTransaction;
+    const second = JSON.parse(JSON.stringify(prepared)) as PreparedTransaction;
+    expect(preparedBytes(second)).toBe(preparedBytes(first)); // the same object: checked once
+    const altered = { ...second, txJson: { ...txOf(prepared), Amount: '1' } } as PreparedTransaction;
+    expect(() => preparedBytes(altered)).toThrow(expect.objectContaining({ code: 'PREPARED_INCONSISTENT' }));
+    const renumbered = { ...second, sequence: second.sequence + 1 } as PreparedTransaction;
+    expect(() => preparedBytes(renumbered)).toThrow(
+      expect.objectContaining({ code: 'PREPARED_INCONSISTENT', details: { field: 'sequence' } }),
+    );
+    const withOwnAccount = { ...second, account: bob.classicAddress } as PreparedTransaction;
+    expect(() => preparedBytes(withOwnAccount)).toThrow(
+      expect.objectContaining({ code: 'PREPARED_INCONSISTENT' }),
+    );
+  });
+
   it.each([
     ['feeDrops', { feeDrops: '41' }],
     ['sequence', { sequence: 3 }],

@@ -185,6 +185,9 @@ export interface PreparedBytes {
 const MULTISIGN_PREFIX = Buffer.from('534D5400', 'hex');
 const TX_ID_PREFIX = Buffer.from('54584E00', 'hex');
 const cache = new WeakMap<PreparedTransaction, PreparedBytes>();
+/** Layouts of checked prepared transactions by their whole content (see `preparedBytes`). */
+const byContent = new Map<string, PreparedBytes>();
+const CONTENT_CACHE_LIMIT = 2048;
 
 interface FieldInfo {
   readonly ordinal: number;
@@ -256,6 +259,14 @@ export function rememberPreparedBytes(prepared: PreparedTransaction, layout: Pre
 export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
   const cached = cache.get(prepared);
   if (cached !== undefined) return cached;
+  // The same content checked before (an equal object reloaded from storage for each signature of a
+  // proposal): the layout is a pure function of every field, which the key holds, so it is reused.
+  const key = contentKey(prepared);
+  const known = key === null ? undefined : byContent.get(key);
+  if (known !== undefined) {
+    cache.set(prepared, known);
+    return known;
+  }
   const encoded = hexToBytes(prepared?.encoded);
   if (encoded === null || typeof prepared.txJson !== 'object' || prepared.txJson === null) {
     throw inconsistent('prepared transaction has no valid encoded bytes / txJson');
@@ -301,7 +312,30 @@ export function preparedBytes(prepared: PreparedTransaction): PreparedBytes {
   }
   const layout = layoutOf(prepared.txJson, encoded, prepared.account);
   cache.set(prepared, layout);
+  if (key !== null) {
+    if (byContent.size >= CONTENT_CACHE_LIMIT) byContent.clear();
+    byContent.set(key, layout);
+  }
   return layout;
+}
+
+/** Every field of a prepared transaction, as one string; null when it cannot be serialised. */
+function contentKey(prepared: PreparedTransaction): string | null {
+  try {
+    return JSON.stringify([
+      prepared.encoded,
+      prepared.account,
+      prepared.feeDrops,
+      prepared.maxSignatures,
+      prepared.sequence,
+      prepared.ticketSequence,
+      prepared.lastLedgerSequence,
+      prepared.networkId,
+      prepared.txJson,
+    ]);
+  } catch {
+    return null;
+  }
 }
 
 /** Hash of a signed transaction blob: SHA-512Half(`TXN\0` + blob). */
