@@ -24,6 +24,16 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** Resident set size now (VmRSS) of a process, in MB. */
+export function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak resident set size (VmHWM) of a process, in MB. */
 export function peakRssMb(pid: number): number {
   try {

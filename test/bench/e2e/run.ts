@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e [-- --proposals 30 --signers 8 --sweep-total 1000000 --sweep-due 10000 --profile dir]`
+ * `npm run bench:e2e [-- --proposals 30 --signers 8 --sweep-total 1000000 --sweep-due 10000 --profile dir --from-source]`
  *
  * The whole service measured end to end, every figure next to a named baseline measured in the same
  * run: the API and the worker run as separate processes (as in production) against both sandboxes
@@ -24,10 +24,14 @@ import {
   startXamanSandbox,
 } from '@app/sandbox';
 import { Wallet } from 'xrpl';
-import { listeningUrl, NodeProcess, startService, stopService } from '../../support/process';
+import { spawnSync } from 'node:child_process';
+import { listeningUrl, NodeProcess, ROOT, startNode, startService, stopService } from '../../support/process';
 import { creationFloor, postgresFloor } from './floor';
-import { cpuMs, CpuMeter, fmt, peakRssMb, percentile, printTable } from './measure';
+import { cpuMs, CpuMeter, fmt, peakRssMb, percentile, printTable, rssMb } from './measure';
 import { expirySweep } from './sweep';
+
+/** Where the compiled build the bench runs goes (git-ignored). */
+const BENCH_DIST = join(ROOT, '.bench-dist');
 
 function option(name: string, fallback: number): number {
   const args = process.argv.slice(2);
@@ -85,6 +89,19 @@ async function main(): Promise<void> {
     `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); ${proposals} proposals of ${signerCount}-of-${signerCount}`,
   );
 
+  const fromSource = process.argv.includes('--from-source');
+  if (!fromSource) {
+    const built = spawnSync(process.execPath, ['scripts/build.js', '--outDir', BENCH_DIST], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (built.status !== 0)
+      throw new Error(`build failed: ${built.stdout.toString()}${built.stderr.toString()}`);
+    console.log(`services: the compiled build (${BENCH_DIST}) on plain node`);
+  } else {
+    console.log('services: from source, through the TypeScript loader (--from-source)');
+  }
+
   let baseUrl = readProcessEnv().DATABASE_URL;
   const embedded = baseUrl
     ? null
@@ -132,12 +149,18 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: '0',
     };
-    const api = startService('apps/api/src/main.ts', env);
-    const worker = startService('apps/worker/src/main.ts', env);
+    // As in production: the compiled build on plain node (`--from-source`: through the TypeScript loader).
+    const start = (app: 'api' | 'worker'): NodeProcess =>
+      fromSource
+        ? startService(`apps/${app}/src/main.ts`, env)
+        : startNode([join(BENCH_DIST, 'apps', app, 'src', 'main.js')], env);
+    const api = start('api');
+    const worker = start('worker');
     services.push(api, worker);
     await waitUntil(() => listeningUrl(api) !== null, 60_000, 'the API');
     await waitUntil(() => /Worker running/.test(worker.output()), 60_000, 'the worker');
     const apiUrl = listeningUrl(api)!;
+    const startRss = { api: rssMb(api.child.pid!), worker: rssMb(worker.child.pid!) };
     xaman.setWebhookUrl(`${apiUrl}/v1/webhooks/xaman`);
     const call = async (method: string, path: string, body?: unknown): Promise<any> => {
       const res = await fetch(`${apiUrl}${path}`, {
@@ -221,6 +244,7 @@ async function main(): Promise<void> {
 
     // Creations.
     let meter = new CpuMeter(await pids());
+    const creationFrom = process.hrtime.bigint() / 1000n;
     let started = Date.now();
     const created: any[] = [];
     for (let i = 0; i < proposals; i += 5) {
@@ -229,6 +253,9 @@ async function main(): Promise<void> {
       );
     }
     const creationSeconds = (Date.now() - started) / 1000;
+    if (profileDir) {
+      console.log(`creation window (monotonic µs): ${creationFrom} ${process.hrtime.bigint() / 1000n}`);
+    }
     const creationCpu = meter.usedMs(await pids());
     const ids = created.map((p) => p.id as string);
     await waitUntil(
@@ -361,6 +388,12 @@ async function main(): Promise<void> {
     printTable('Processes', [
       ['peak RSS API (MB)', fmt(rss.api), '250.0', 'target (issue)'],
       ['peak RSS worker (MB)', fmt(rss.worker), '250.0', 'target (issue)'],
+      [
+        'RSS once started API / worker (MB)',
+        `${fmt(startRss.api)} / ${fmt(startRss.worker)}`,
+        '-',
+        'before any request',
+      ],
       [
         'total CPU API / worker (ms)',
         `${fmt(serviceCpu.api, 0)} / ${fmt(serviceCpu.worker, 0)}`,
