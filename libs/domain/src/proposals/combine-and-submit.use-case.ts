@@ -72,9 +72,22 @@ export class CombineAndSubmit {
     if (!proposal || proposal.state !== 'quorum_reached' || proposal.combinedBlob) return;
     const list = signerListOf(proposal.signerListSnapshot);
 
-    // Rule 7: the signers must be in the CURRENT SignerList.
+    // The reads the checks below need, side by side (a quorum waits on each round trip).
     const ledger = await this.ledgers.forAccount(proposal.accountId);
-    const current = (await ledger.accountFacts(String(proposal.preparedTx.Account))).signerList;
+    const [accountFacts, { signatures, facts }, requests] = await Promise.all([
+      ledger.accountFacts(String(proposal.preparedTx.Account)),
+      this.proposals.signaturesOf(proposalId).then(async (signatures) => ({
+        signatures,
+        facts: await this.signerKeys.factsOf(
+          proposal.accountId,
+          signatures.map((s) => s.signerAddress),
+        ),
+      })),
+      this.proposals.requestsOf(proposalId),
+    ]);
+
+    // Rule 7: the signers must be in the CURRENT SignerList.
+    const current = accountFacts.signerList;
     if (!sameSignerList(current, list)) {
       await this.closing.invalidate(
         proposalId,
@@ -85,12 +98,6 @@ export class CombineAndSubmit {
     }
 
     // Rule 6, again: each counted key must still be authorised on the validated ledger.
-    const signatures = await this.proposals.signaturesOf(proposalId);
-    const facts = await this.signerKeys.factsOf(
-      proposal.accountId,
-      signatures.map((s) => s.signerAddress),
-    );
-    const requests = await this.proposals.requestsOf(proposalId);
     const valid = [];
     for (const signature of signatures) {
       const verdict = keyStillAuthorised(signature, facts.get(signature.signerAddress)!);
