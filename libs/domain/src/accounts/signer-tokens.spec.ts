@@ -307,4 +307,22 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
     await tokens.idle();
     expect(await Promise.all(signers.map(storedExpiry))).toEqual(signers.map((_, i) => expiryFor(i)));
   });
+
+  it('checks the tokens of pushes dispatched together in one Xaman call; an inactive one is not pushed', async () => {
+    const signers = await signersWithLiveTokens(5);
+    d.xaman.userTokens.set(tokenOf.get(signers[3]!.id)!, { active: false, expiresAt: null });
+    const pushed = await Promise.all(signers.map((signer) => tokens.tokenForPush(signer, operator)));
+    expect(pushed).toEqual(signers.map((s, i) => (i === 3 ? null : tokenOf.get(s.id))));
+    // The first check starts at once; the four that arrived meanwhile share the next call.
+    expect(d.xaman.verifyCalls.map((call) => call.length)).toEqual([1, 4]);
+    expect(await storedExpiry(signers[0]!)).toEqual(expiryFor(0));
+    expect((await d.accounts.findSigner(signers[3]!.id))!.userTokenCiphertext).toBeNull();
+  });
+
+  it('pushes with the stored token when Xaman cannot be asked, each check retried alone', async () => {
+    const signers = await signersWithLiveTokens(3);
+    d.xaman.verifyErrors.push(new Error('xaman down'), new Error('xaman down'), new Error('xaman down'));
+    const pushed = await Promise.all(signers.map((signer) => tokens.tokenForPush(signer, operator)));
+    expect(pushed).toEqual(signers.map((s) => tokenOf.get(s.id)));
+  });
 });

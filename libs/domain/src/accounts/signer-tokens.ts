@@ -6,6 +6,7 @@ import { CoordinatorSettings } from '../settings';
 import { Actor, WORKER_ACTOR } from '../shared/actor';
 import { Clock } from '../shared/clock';
 import { DomainLogger } from '../shared/logger';
+import { GroupCommit } from '../shared/group-commit';
 import { TokenCipher } from '../shared/token-cipher';
 import { hasLiveToken } from './enrolment-state';
 
@@ -147,7 +148,7 @@ export class SignerTokens {
     const token = this.tokenOf(signer);
     if (token === null) return null;
     try {
-      const [checked] = await this.verify([signer], actor);
+      const checked = await this.pushChecks.submit({ signer, token, actor });
       return checked?.active === false ? null : token;
     } catch (error) {
       this.log.warn('user_token not verified before a push; using the stored expiry', {
@@ -157,6 +158,19 @@ export class SignerTokens {
       return token;
     }
   }
+
+  /**
+   * The checks before pushes that arrive together (the requests of a proposal are dispatched at once)
+   * share one Xaman call and one write of the plain answers; a failed call is retried per signer.
+   */
+  private readonly pushChecks = new GroupCommit<TokenCheck, UserTokenValidity | null>(
+    async (batch) => {
+      const answers = await this.xaman.verifyUserTokens(batch.map((c) => c.token));
+      await this.recordAnswers(batch, answers);
+      return batch.map((c) => answerFor(answers, c.token) ?? null);
+    },
+    { maxBatch: BATCH, concurrency: 1, key: (check) => check.signer.id },
+  );
 
   /** Worker (daily): every stored token, verified in batches; returns how many were checked. */
   async verifyAll(actor: Actor = WORKER_ACTOR): Promise<number> {
@@ -224,22 +238,27 @@ export class SignerTokens {
         this.notRefreshed({ signerIds: chunk.map((c) => c.signer.id) }, error);
         continue;
       }
-      const now = this.clock.now();
-      const plain: TokenCheckRecord[] = [];
-      for (const { signer, token, actor } of chunk) {
-        const answer = answerFor(answers, token);
-        if (!answer) continue;
-        const expiresAt = this.plainCheck(signer, answer, now);
-        if (expiresAt !== undefined) {
-          plain.push({ signerId: signer.id, expiresAt, checkedAt: now });
-          continue;
-        }
-        await this.record(signer, answer, now, actor).catch((error) =>
-          this.notRefreshed({ signerId: signer.id }, error),
-        );
-      }
-      await this.recordChecks(plain);
+      await this.recordAnswers(chunk, answers);
     }
+  }
+
+  /** Xaman's answers for these checks: the plain expiries in one write, the others one by one. */
+  private async recordAnswers(checks: readonly TokenCheck[], answers: UserTokenValidity[]): Promise<void> {
+    const now = this.clock.now();
+    const plain: TokenCheckRecord[] = [];
+    for (const { signer, token, actor } of checks) {
+      const answer = answerFor(answers, token);
+      if (!answer) continue;
+      const expiresAt = this.plainCheck(signer, answer, now);
+      if (expiresAt !== undefined) {
+        plain.push({ signerId: signer.id, expiresAt, checkedAt: now });
+        continue;
+      }
+      await this.record(signer, answer, now, actor).catch((error) =>
+        this.notRefreshed({ signerId: signer.id }, error),
+      );
+    }
+    await this.recordChecks(plain);
   }
 
   /** One write for all; if it fails, one per signer, so a failure is logged for the signer it concerns. */
