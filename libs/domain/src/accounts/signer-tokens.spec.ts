@@ -74,17 +74,12 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
     d = buildDomain();
     warnings = [];
     tokenOf = new Map();
-    tokens = new SignerTokens(
-      d.accounts,
-      d.uow,
-      d.xaman,
-      d.cipher,
-      d.clock,
-      d.settings,
-      recordingLogger(),
-      0,
-    );
+    tokens = tokensGathering(0);
   });
+
+  /** SignerTokens on the test's domain, gathering refreshes for `gatherMs` (0: none). */
+  const tokensGathering = (gatherMs: number) =>
+    new SignerTokens(d.accounts, d.uow, d.xaman, d.cipher, d.clock, d.settings, recordingLogger(), gatherMs);
 
   it('a lone call starts its refresh at once and costs one read and one Xaman call', async () => {
     const [signer] = await signersWithLiveTokens(1);
@@ -268,16 +263,7 @@ describe('SignerTokens after resolutions: concurrent refreshes are batched', () 
   });
 
   it('gathers the calls of a short moment into one flight, and writes their plain expiries in one call', async () => {
-    const gathering = new SignerTokens(
-      d.accounts,
-      d.uow,
-      d.xaman,
-      d.cipher,
-      d.clock,
-      d.settings,
-      recordingLogger(),
-      40,
-    );
+    const gathering = tokensGathering(40);
     const writes = jest.spyOn(d.accounts, 'recordTokenChecks');
     const signers = await signersWithLiveTokens(3);
     const calls: Promise<void>[] = [];
