@@ -66,9 +66,12 @@ export class CombineAndSubmit {
     return true;
   }
 
-  /** The winner's work; also resumed by the worker when a winner died before storing the blob. */
-  async combineClaimed(proposalId: string, actor: Actor): Promise<void> {
-    const proposal = await this.proposals.find(proposalId);
+  /**
+   * The winner's work; also resumed by the worker when a winner died before storing the blob.
+   * `claimed`: the proposal as the claim left it (the acceptance returns it), so it is not read again.
+   */
+  async combineClaimed(proposalId: string, actor: Actor, claimed?: ProposalRecord): Promise<void> {
+    const proposal = claimed ?? (await this.proposals.find(proposalId));
     if (!proposal || proposal.state !== 'quorum_reached' || proposal.combinedBlob) return;
     const list = signerListOf(proposal.signerListSnapshot);
 
@@ -141,8 +144,9 @@ export class CombineAndSubmit {
     );
     if (!stored) return;
     this.log.info('quorum reached; combined', { proposalId, hash: combined.hash, signatures: chosen.length });
-    await this.withdrawal.forProposal(proposalId, actor);
-    await this.lockOrSubmit(proposalId, actor);
+    // The requests read above: those live then are withdrawn (one that answered since is left as it is).
+    await this.withdrawal.forRequests(requests, actor);
+    await this.lockOrSubmit(proposalId, actor, proposal.accountId);
   }
 
   /**
@@ -152,10 +156,17 @@ export class CombineAndSubmit {
    * of the lock decided at creation and the one the current policy asks now. A tightened policy so
    * reaches proposals in flight; a loosened one neither re-admits nor releases them early.
    */
-  async lockOrSubmit(proposalId: string, actor: Actor): Promise<void> {
-    const proposal = await this.proposals.find(proposalId);
+  async lockOrSubmit(proposalId: string, actor: Actor, accountId?: string): Promise<void> {
+    // With the account known, the proposal and the account's current policy are read side by side.
+    const [proposal, known] = await Promise.all([
+      this.proposals.find(proposalId),
+      accountId === undefined ? undefined : this.policies.current(accountId),
+    ]);
     if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
-    const current = await this.policies.current(proposal.accountId);
+    const current =
+      known !== undefined && accountId === proposal.accountId
+        ? known
+        : await this.policies.current(proposal.accountId);
     if (current && current.version > proposal.policyVersion) {
       const refusal = tightenedRefusal(proposal.preparedTx, current);
       if (refusal) {
@@ -172,7 +183,7 @@ export class CombineAndSubmit {
       current ? timeLockFor(current.rules, BigInt(proposal.xrpOutDrops)) : 0,
     );
     if (lockSeconds <= 0) {
-      await this.submitFirst(proposalId, actor);
+      await this.submitFirst(proposalId, actor, 'submissionClaimed', proposal);
       return;
     }
     const releasesAt = new Date(this.clock.now().getTime() + lockSeconds * 1000);
@@ -206,8 +217,10 @@ export class CombineAndSubmit {
     proposalId: string,
     actor: Actor,
     transition: 'submissionClaimed' | 'lockReleased' = 'submissionClaimed',
+    /** Just read by the caller (the claim below is conditional on the state anyway). */
+    known?: ProposalRecord,
   ): Promise<SubmissionOutcome> {
-    const proposal = await this.proposals.find(proposalId);
+    const proposal = known ?? (await this.proposals.find(proposalId));
     const from = PROPOSAL_TRANSITIONS[transition].from as readonly string[];
     if (!proposal || !from.includes(proposal.state) || !proposal.combinedBlob) return 'not_owner';
     if (transition === 'lockReleased' && (!proposal.releasesAt || proposal.releasesAt > this.clock.now())) {

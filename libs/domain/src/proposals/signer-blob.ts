@@ -109,7 +109,7 @@ export class SignerBlobs {
     // The signature is safe in the database and the quorum claimed: a failure from here on is the
     // worker's to recover (it resumes stale claims), not the caller's to retry.
     try {
-      await this.combining.combineClaimed(proposal.id, actor);
+      await this.combining.combineClaimed(proposal.id, actor, outcome.quorumClaimed);
     } catch (error) {
       this.log.warn('combine after a signature failed; the worker will retry', {
         proposalId: proposal.id,

@@ -38,6 +38,13 @@ export class WithdrawPayloads {
     return Promise.all(live.map((request) => this.withdraw(request, actor)));
   }
 
+  /** The same for requests the caller has just read: those live then. */
+  async forRequests(requests: readonly SignatureRequestRecord[], actor: Actor): Promise<WithdrawalReport[]> {
+    return Promise.all(
+      requests.filter((r) => isLiveRequestState(r.state)).map((r) => this.withdraw(r, actor)),
+    );
+  }
+
   /** The same for several closed proposals, their live requests read at once. */
   async forProposals(proposalIds: readonly string[], actor: Actor): Promise<WithdrawalReport[]> {
     const live = await this.proposals.liveRequestsOf(proposalIds);
