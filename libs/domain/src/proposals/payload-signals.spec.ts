@@ -1,6 +1,8 @@
-import { buildDomain, Domain } from '../../test/fakes';
+import { buildDomain, Domain, xamanErrors } from '../../test/fakes';
 import {
   alice,
+  bob,
+  carol,
   payloadOf,
   propose,
   registerTreasury,
@@ -8,6 +10,7 @@ import {
   signAtXaman,
 } from '../../test/domain.fixtures';
 import { ProposalRecord } from '../records';
+import { XamanApiError } from '../ports/xaman.port';
 import { silentLogger } from '../shared/logger';
 import { PayloadSignals } from './payload-signals';
 import { PayloadWatches } from './payload-watches';
@@ -89,6 +92,47 @@ describe('PayloadSignals', () => {
     expect(await d.polling.execute()).toBe(3);
     expect(fetchesOf(uuid)).toBe(1);
     expect(await d.proposals.signaturesOf(proposal.id)).toHaveLength(1);
+  });
+
+  it('backs off a payload whose polls fail: 2, then 4 poll intervals, reset by a poll that works', async () => {
+    const interval = d.settings.pollIntervalMs;
+    const uuid = await payloadOf(d, proposal.id, alice.classicAddress);
+    const only = async () => {
+      // The other payloads are checked now, so only a due `uuid` can be polled.
+      for (const other of [bob, carol]) {
+        const request = await requestOf(d, proposal.id, other.classicAddress);
+        await d.proposals.touchRequest(request.id, d.clock.now());
+      }
+      const before = fetchesOf(uuid);
+      await d.polling.execute();
+      return fetchesOf(uuid) - before;
+    };
+    d.clock.advance(interval + 1);
+    d.xaman.getErrors.push(new XamanApiError('Xaman payload failed with code 503', 503, true));
+    expect(await only()).toBe(1); // fails: next try in 2 intervals
+    d.clock.advance(interval + 1);
+    expect(await only()).toBe(0);
+    d.clock.advance(interval + 1);
+    d.xaman.getErrors.push(new XamanApiError('Xaman payload failed with code 503', 503, true));
+    expect(await only()).toBe(1); // fails again: next try in 4 intervals
+    d.clock.advance(3 * interval + 1);
+    expect(await only()).toBe(0);
+    d.clock.advance(interval + 1);
+    expect(await only()).toBe(1); // works: back to one interval
+    d.clock.advance(interval + 1);
+    expect(await only()).toBe(1);
+  });
+
+  it('ends the round at a 429: the other claimed payloads wait for the next round', async () => {
+    d.clock.advance(d.settings.pollIntervalMs + 1);
+    d.xaman.getErrors.push(xamanErrors.rateLimited());
+    const before = d.xaman.getPayloadCalls.length;
+    expect(await d.polling.execute()).toBe(3);
+    expect(d.xaman.getPayloadCalls.length - before).toBe(1);
+    d.clock.advance(d.settings.pollIntervalMs + 1);
+    await d.polling.execute();
+    // The two left out are read now; the rate-limited one waits its two intervals.
+    expect(d.xaman.getPayloadCalls.length - before).toBe(3);
   });
 
   it('claims what it polls: a second poller in the same interval finds nothing to repeat', async () => {
