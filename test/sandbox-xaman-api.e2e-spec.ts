@@ -163,6 +163,25 @@ describe('Xaman sandbox: platform API transport, auth and errors', () => {
       const del = await http(sandbox.url, 'DELETE', `/api/v1/platform/payload/${uuid}`, undefined, auth);
       expect(del.status).toBe(200);
     });
+    it('a fault with a target hits only calls about that resource', async () => {
+      const spared = (await sdk.payload.create({ txjson: payment() }))!.uuid;
+      const aimed = (await sdk.payload.create({ txjson: payment() }))!.uuid;
+      const f = await http(sandbox.url, 'POST', '/sandbox/faults', {
+        shape: 'soft',
+        code: 500,
+        httpStatus: 503,
+        endpoint: 'payload',
+        method: 'DELETE',
+        target: aimed.toUpperCase(),
+      });
+      expect(f.status).toBe(201);
+      const first = await http(sandbox.url, 'DELETE', `/api/v1/platform/payload/${spared}`, undefined, auth);
+      expect(first.status).toBe(200);
+      const second = await http(sandbox.url, 'DELETE', `/api/v1/platform/payload/${aimed}`, undefined, auth);
+      expect(second.status).toBe(503);
+      const third = await http(sandbox.url, 'DELETE', `/api/v1/platform/payload/${aimed}`, undefined, auth);
+      expect(third.status).toBe(200);
+    });
     it('unknown platform routes and the QR image URLs answer JSON 404', async () => {
       const r = await http(sandbox.url, 'GET', '/api/v1/platform/nope', undefined, auth);
       expect([r.status, r.body.error.code]).toEqual([404, 404]);

@@ -104,7 +104,9 @@ describe('fault suite: real processes killed and starved', () => {
       // right after submit: the submit is held (it reaches the ledger only after the kill);
       // after the combined blob is stored: withdrawing the other payload hangs at Xaman.
       c.ledger.faults.holdCommands = [`account_info:${quorum.setup.account.address}`, 'submit'];
-      c.xaman.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE' });
+      // Only b's open payload: the worker's withdrawal job may withdraw q's first, which must not
+      // take the hang.
+      c.xaman.injectFault({ shape: 'hang', endpoint: 'payload', method: 'DELETE', target: b.payloads[2]! });
 
       for (const uuid of [...q.payloads.slice(0, 2), ...u.payloads]) await c.sign(uuid);
       await c.settle([q.id], ['quorum_reached'], 30_000);

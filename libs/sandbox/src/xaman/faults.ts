@@ -67,13 +67,17 @@ export class PlatformFaults {
     };
   }
 
-  /** The first fault matching this call (endpoint = first path segment), used up by one. */
-  take(endpoint: string, method: string): FaultRec | undefined {
+  /**
+   * The first fault matching this call (endpoint = first path segment, target = the rest), used up
+   * by one.
+   */
+  take(endpoint: string, method: string, target = ''): FaultRec | undefined {
     const fault = this.faults.find(
       (f) =>
         f.remaining > 0 &&
         (f.endpoint === undefined || f.endpoint === endpoint) &&
-        (f.method === undefined || f.method.toUpperCase() === method),
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.target === undefined || f.target.toLowerCase() === target.toLowerCase()),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;

@@ -79,7 +79,8 @@ export class PlatformApi {
       return;
     }
     const headers = rate.headers;
-    const fault = this.parts.faults.take(sub.split('/')[0] ?? '', method);
+    const [endpoint = '', ...rest] = sub.split('/');
+    const fault = this.parts.faults.take(endpoint, method, rest.join('/'));
     if (fault) {
       if (fault.shape === 'hang') {
         this.runtime.log('fault: call left unanswered', { method, endpoint: sub.split('/')[0] });

@@ -160,6 +160,8 @@ export interface XamanSandboxFault {
   endpoint?: string;
   /** Only calls with this HTTP method. */
   method?: string;
+  /** Only calls about this resource: the path after the endpoint (e.g. a payload's uuid). */
+  target?: string;
   /** How many matching calls fail (default 1). */
   count?: number;
 }
