@@ -36,6 +36,25 @@ describe('UploadSignature', () => {
     expect(accepted.details).toMatchObject({ transition: 'signedByUpload', uploadedBy: operator.id });
   });
 
+  it('answers PROPOSAL_NOT_COLLECTING when the proposal closes while the upload is checked; the blob is kept, nothing counts', async () => {
+    const { d, proposal } = await collectingProposal();
+    const facts = d.ledger.accountFacts.bind(d.ledger);
+    // The signer's keys are read from the ledger during the check: the proposal is cancelled then.
+    jest.spyOn(d.ledger, 'accountFacts').mockImplementationOnce(async (address) => {
+      await d.closing.cancel(proposal.id, operator);
+      return facts(address);
+    });
+    expect(await codeOf(d.uploading.execute(proposal.id, blobFor(proposal, alice), operator))).toBe(
+      'PROPOSAL_NOT_COLLECTING',
+    );
+    expect(await requestOf(d, proposal.id, alice.classicAddress)).toMatchObject({
+      state: 'signed',
+      refusalDetail: 'arrived while cancelled',
+    });
+    expect(await d.proposals.signaturesOf(proposal.id)).toEqual([]);
+    expect((await proposalOf(d, proposal.id)).state).toBe('cancelled');
+  });
+
   it('lets an uploaded blob and a Xaman blob reach the quorum together', async () => {
     const { d, proposal } = await collectingProposal();
     await d.uploading.execute(proposal.id, blobFor(proposal, bob), operator);
