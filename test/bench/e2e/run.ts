@@ -33,19 +33,18 @@ import { expirySweep } from './sweep';
 /** Where the compiled build the bench runs goes (git-ignored). */
 const BENCH_DIST = join(ROOT, '.bench-dist');
 
-function option(name: string, fallback: number): number {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
-/** `--profile <dir>`: the API and the worker write V8 CPU profiles there when they stop. */
+/** `--<name> <value>`, or null when not given. */
 function optionText(name: string): string | null {
   const args = process.argv.slice(2);
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? (args[index + 1] ?? null) : null;
+}
+
+function option(name: string, fallback: number): number {
+  const text = optionText(name);
+  const value = text === null ? fallback : Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
 }
 
 async function adminQuery(baseUrl: string, sql: string): Promise<void> {

@@ -163,10 +163,7 @@ export class CombineAndSubmit {
       accountId === undefined ? undefined : this.policies.current(accountId),
     ]);
     if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
-    const current =
-      known !== undefined && accountId === proposal.accountId
-        ? known
-        : await this.policies.current(proposal.accountId);
+    const current = known !== undefined ? known : await this.policies.current(proposal.accountId);
     if (current && current.version > proposal.policyVersion) {
       const refusal = tightenedRefusal(proposal.preparedTx, current);
       if (refusal) {

@@ -13,18 +13,25 @@ export class TypeormAuditRepository extends AuditRepository {
   }
 
   /** One multi-row INSERT. */
-  override async appendMany(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.manager.getRepository(AuditEventEntity).insert(
-      entries.map((entry) => ({
-        actorType: actor.type,
-        actorId: actor.id,
-        requestId: actor.requestId ?? null,
-        action: entry.action,
-        entityType: entry.entityType,
-        entityId: entry.entityId,
-        details: (entry.details ?? {}) as never,
-      })),
+  override appendMany(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+    return this.appendByActors(entries.map((entry) => ({ actor, entry })));
+  }
+
+  /** Entries of several actors (a batch of changes made for different callers), in one INSERT, in order. */
+  async appendByActors(rows: readonly { actor: Actor; entry: AuditEntry }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
+      [
+        rows.map((r) => r.actor.type),
+        rows.map((r) => r.actor.id ?? null),
+        rows.map((r) => r.actor.requestId ?? null),
+        rows.map((r) => r.entry.action),
+        rows.map((r) => r.entry.entityType),
+        rows.map((r) => r.entry.entityId),
+        rows.map((r) => JSON.stringify(r.entry.details ?? {})),
+      ],
     );
   }
 

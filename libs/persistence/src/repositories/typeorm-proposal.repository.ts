@@ -37,7 +37,7 @@ function proposalColumns(manager: EntityManager): string {
 }
 
 /** $1 proposal ids, $2 now: collecting proposals whose stored weights reach the quorum before the deadline. */
-export const CLAIM_QUORUM_SQL = `UPDATE proposals p
+const CLAIM_QUORUM_SQL = `UPDATE proposals p
   SET state = 'quorum_reached', quorum_reached_at = $2, closed_at = NULL, updated_at = now()
   FROM (SELECT proposal_id, sum(weight) AS weight FROM signatures
         WHERE proposal_id = ANY($1::uuid[]) GROUP BY proposal_id) s

@@ -102,9 +102,6 @@ const ACCEPT_SQL = `WITH input AS (
   )
   SELECT id FROM moved`;
 
-const AUDIT_SQL = `INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`;
-
 async function acceptBatch(
   manager: EntityManager,
   batch: readonly SignatureAcceptance[],
@@ -149,7 +146,7 @@ async function acceptBatch(
   const now = new Date(Math.max(...stored.map((a) => a.now.getTime())));
   const claimed = new Map<string, ProposalRecord>();
   if (stored.length > 0) {
-    const rows = await typeormRepositories(manager).proposals.claimQuorumIfReached(
+    const rows = await new TypeormProposalRepository(manager).claimQuorumIfReached(
       [...new Set(stored.map((a) => a.request.proposalId))],
       now,
     );
@@ -164,18 +161,8 @@ async function acceptBatch(
     for (const entry of followUp.audit) audit.push({ actor: acceptance.actor, entry });
     events.push(...followUp.events);
   }
-  if (audit.length > 0) {
-    await manager.query(AUDIT_SQL, [
-      audit.map((a) => a.actor.type),
-      audit.map((a) => a.actor.id ?? null),
-      audit.map((a) => a.actor.requestId ?? null),
-      audit.map((a) => a.entry.action),
-      audit.map((a) => a.entry.entityType),
-      audit.map((a) => a.entry.entityId),
-      audit.map((a) => JSON.stringify(a.entry.details ?? {})),
-    ]);
-  }
-  await typeormRepositories(manager).outbox.emitMany(events);
+  await new TypeormAuditRepository(manager).appendByActors(audit);
+  await new TypeormWebhookOutbox(manager).emitMany(events);
   return batch.map((acceptance, i): SignatureAcceptanceOutcome => {
     if (!moved.has(acceptance.request.id)) return { stored: false };
     if (late[i]) return { stored: true, counted: false, quorumClaimed: null };
