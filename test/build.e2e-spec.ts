@@ -3,7 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TEST_ENV } from './support/api';
 import { createScratchDatabase, dropScratchDatabase } from './support/database';
-import { ROOT, startNode, waitFor } from './support/process';
+import { productionNodeFlags, ROOT, startNode, waitFor } from './support/process';
 
 /**
  * The production build as an operator uses it: `npm run build` (here into a scratch outDir under
@@ -63,9 +63,13 @@ describe('npm run build: the compiled service runs on plain node', () => {
     const key = /shown only now:\s+(\S+)/.exec(apiKey.output())?.[1] ?? '';
     expect(key).not.toBe('');
 
-    const api = node([join(OUT_DIR, 'apps', 'api', 'src', 'main.js')], env);
+    // With the node flags of `npm run start:api` and `start:worker`: this node accepts them.
+    const api = node([...productionNodeFlags('api'), join(OUT_DIR, 'apps', 'api', 'src', 'main.js')], env);
     running.push(api.child);
-    const worker = node([join(OUT_DIR, 'apps', 'worker', 'src', 'main.js')], env);
+    const worker = node(
+      [...productionNodeFlags('worker'), join(OUT_DIR, 'apps', 'worker', 'src', 'main.js')],
+      env,
+    );
     running.push(worker.child);
     await waitFor(
       () => /API listening on (\S+) /.test(api.output()),

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -9,6 +10,20 @@ export interface NodeProcess {
   exited: Promise<number | null>;
   /** stdout and stderr so far, interleaved as they arrived. */
   output(): string;
+}
+
+/**
+ * The node flags of `npm run start:<app>` (package.json): everything between `node` and the entry
+ * file, so the bench and the build test start the compiled services as production does.
+ */
+export function productionNodeFlags(app: 'api' | 'worker'): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const words = (scripts[`start:${app}`] ?? '').split(/\s+/);
+  if (words[0] !== 'node' || !words.at(-1)?.endsWith('main.js'))
+    throw new Error(`package.json start:${app} is not "node [flags] <entry>.js"`);
+  return words.slice(1, -1);
 }
 
 /** `node <args>` in the project directory, with only PATH and `env` in its environment. */

@@ -25,7 +25,14 @@ import {
 } from '@app/sandbox';
 import { Wallet } from 'xrpl';
 import { spawnSync } from 'node:child_process';
-import { listeningUrl, NodeProcess, ROOT, startNode, startService, stopService } from '../../support/process';
+import {
+  listeningUrl,
+  NodeProcess,
+  productionNodeFlags,
+  ROOT,
+  startNode,
+  stopService,
+} from '../../support/process';
 import { creationFloor, postgresFloor } from './floor';
 import { cpuMs, CpuMeter, fmt, peakRssMb, percentile, printTable, rssMb } from './measure';
 import { expirySweep } from './sweep';
@@ -96,7 +103,9 @@ async function main(): Promise<void> {
     });
     if (built.status !== 0)
       throw new Error(`build failed: ${built.stdout.toString()}${built.stderr.toString()}`);
-    console.log(`services: the compiled build (${BENCH_DIST}) on plain node`);
+    console.log(
+      `services: the compiled build (${BENCH_DIST}) on plain node ${productionNodeFlags('api').join(' ')} (as npm run start:api, start:worker)`,
+    );
   } else {
     console.log('services: from source, through the TypeScript loader (--from-source)');
   }
@@ -148,11 +157,18 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: '0',
     };
-    // As in production: the compiled build on plain node (`--from-source`: through the TypeScript loader).
+    // As in production: the compiled build on plain node with the production node flags
+    // (`--from-source`: the same flags, through the TypeScript loader).
     const start = (app: 'api' | 'worker'): NodeProcess =>
-      fromSource
-        ? startService(`apps/${app}/src/main.ts`, env)
-        : startNode([join(BENCH_DIST, 'apps', app, 'src', 'main.js')], env);
+      startNode(
+        [
+          ...productionNodeFlags(app),
+          ...(fromSource
+            ? ['-r', './scripts/register.js', `apps/${app}/src/main.ts`]
+            : [join(BENCH_DIST, 'apps', app, 'src', 'main.js')]),
+        ],
+        env,
+      );
     const api = start('api');
     const worker = start('worker');
     services.push(api, worker);
