@@ -323,6 +323,9 @@ async function main(): Promise<void> {
     );
     const toSubmitted = await latency(ids, 'proposal.quorum_reached', 'proposal.submitted');
     const toValidated = await latency(ids, 'proposal.quorum_reached', 'proposal.succeeded');
+    // The two halves: the combine's reads, checks and blob store; then withdrawal, policy gate and claim.
+    const toCombined = await latency(ids, 'proposal.quorum_reached', 'proposal.combined');
+    const combinedToSubmitted = await latency(ids, 'proposal.combined', 'proposal.submitted');
     const rss = { api: peakRssMb(api.child.pid!), worker: peakRssMb(worker.child.pid!) };
     const serviceCpu = { api: cpuMs(api.child.pid!), worker: cpuMs(worker.child.pid!) };
 
@@ -376,6 +379,18 @@ async function main(): Promise<void> {
         fmt(percentile(toSubmitted, 99)),
         fmt(unloadedQuorumToSubmitted),
         'the same, one proposal alone',
+      ],
+      [
+        '  of which quorum → blob stored p50',
+        fmt(percentile(toCombined, 50)),
+        '-',
+        'ledger facts, keys and policy read, combine, blob stored',
+      ],
+      [
+        '  of which blob stored → submitted p50',
+        fmt(percentile(combinedToSubmitted, 50)),
+        '-',
+        'other payloads withdrawn, policy gate, submission claimed',
       ],
       ['quorum → validated p50 (ms)', fmt(percentile(toValidated, 50)), '250.0', 'one ledger close interval'],
     ]);

@@ -33,6 +33,19 @@ function tightenedRefusal(tx: Record<string, unknown>, policy: PolicyRecord): Do
 export type SubmissionOutcome = 'submitted' | 'failed' | 'sequence_consumed' | 'not_owner';
 
 /**
+ * What the combine that just stored the blob already knows, so the submission does not read it again
+ * (each read is a round trip a waiting quorum pays under load).
+ */
+interface JustCombined {
+  /** The proposal as the conditional store left it: `quorum_reached`, with the blob and hash. */
+  proposal: ProposalRecord;
+  /** The account's current policy, read beside the ledger facts of the combine. */
+  policy: PolicyRecord | null;
+  /** The validated ledger those facts came from (a lower bound for the submission's). */
+  validatedLedgerIndex: number;
+}
+
+/**
  * From stored signatures to a submitted blob. Whoever sees the quorum first claims
  * `collecting -> quorum_reached`; only that winner re-reads the SignerList and the signers' keys from
  * the validated ledger, combines, stores the blob and hash, withdraws the other payloads and owns
@@ -77,7 +90,7 @@ export class CombineAndSubmit {
 
     // The reads the checks below need, side by side (a quorum waits on each round trip).
     const ledger = await this.ledgers.forAccount(proposal.accountId);
-    const [accountFacts, { signatures, facts }, requests] = await Promise.all([
+    const [accountFacts, { signatures, facts }, requests, policy] = await Promise.all([
       ledger.accountFacts(String(proposal.preparedTx.Account)),
       this.proposals.signaturesOf(proposalId).then(async (signatures) => ({
         signatures,
@@ -87,6 +100,7 @@ export class CombineAndSubmit {
         ),
       })),
       this.proposals.requestsOf(proposalId),
+      this.policies.current(proposal.accountId),
     ]);
 
     // Rule 7: the signers must be in the CURRENT SignerList.
@@ -146,7 +160,11 @@ export class CombineAndSubmit {
     this.log.info('quorum reached; combined', { proposalId, hash: combined.hash, signatures: chosen.length });
     // The requests read above: those live then are withdrawn (one that answered since is left as it is).
     await this.withdrawal.forRequests(requests, actor);
-    await this.lockOrSubmit(proposalId, actor, proposal.accountId);
+    await this.lockOrSubmit(proposalId, actor, {
+      proposal: { ...proposal, combinedBlob: combined.blob, combinedHash: combined.hash },
+      policy,
+      validatedLedgerIndex: accountFacts.ledgerIndex,
+    });
   }
 
   /**
@@ -156,14 +174,10 @@ export class CombineAndSubmit {
    * of the lock decided at creation and the one the current policy asks now. A tightened policy so
    * reaches proposals in flight; a loosened one neither re-admits nor releases them early.
    */
-  async lockOrSubmit(proposalId: string, actor: Actor, accountId?: string): Promise<void> {
-    // With the account known, the proposal and the account's current policy are read side by side.
-    const [proposal, known] = await Promise.all([
-      this.proposals.find(proposalId),
-      accountId === undefined ? undefined : this.policies.current(accountId),
-    ]);
+  async lockOrSubmit(proposalId: string, actor: Actor, known?: JustCombined): Promise<void> {
+    const proposal = known ? known.proposal : await this.proposals.find(proposalId);
     if (!proposal || proposal.state !== 'quorum_reached' || !proposal.combinedBlob) return;
-    const current = known !== undefined ? known : await this.policies.current(proposal.accountId);
+    const current = known ? known.policy : await this.policies.current(proposal.accountId);
     if (current && current.version > proposal.policyVersion) {
       const refusal = tightenedRefusal(proposal.preparedTx, current);
       if (refusal) {
@@ -180,7 +194,7 @@ export class CombineAndSubmit {
       current ? timeLockFor(current.rules, BigInt(proposal.xrpOutDrops)) : 0,
     );
     if (lockSeconds <= 0) {
-      await this.submitFirst(proposalId, actor, 'submissionClaimed', proposal);
+      await this.submitFirst(proposalId, actor, 'submissionClaimed', proposal, known?.validatedLedgerIndex);
       return;
     }
     const releasesAt = new Date(this.clock.now().getTime() + lockSeconds * 1000);
@@ -216,6 +230,8 @@ export class CombineAndSubmit {
     transition: 'submissionClaimed' | 'lockReleased' = 'submissionClaimed',
     /** Just read by the caller (the claim below is conditional on the state anyway). */
     known?: ProposalRecord,
+    /** A validated ledger index the caller just read (else it is asked for). */
+    validatedLedgerIndex?: number,
   ): Promise<SubmissionOutcome> {
     const proposal = known ?? (await this.proposals.find(proposalId));
     const from = PROPOSAL_TRANSITIONS[transition].from as readonly string[];
@@ -223,8 +239,9 @@ export class CombineAndSubmit {
     if (transition === 'lockReleased' && (!proposal.releasesAt || proposal.releasesAt > this.clock.now())) {
       return 'not_owner';
     }
-    const ledger = await this.ledgers.forAccount(proposal.accountId);
-    const validated = await ledger.validatedLedgerIndex().catch(() => null);
+    const validated =
+      validatedLedgerIndex ??
+      (await (await this.ledgers.forAccount(proposal.accountId)).validatedLedgerIndex().catch(() => null));
     const now = this.clock.now();
     const claimed = await this.changes.proposal(proposalId, transition, actor, {
       patch: {
