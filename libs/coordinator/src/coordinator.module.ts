@@ -49,6 +49,7 @@ import {
   Ledgers,
   AccountLedgers,
   PayloadSignals,
+  QuorumPriority,
   PayloadWatches,
   PolicyQueries,
   PolicyRepository,
@@ -175,6 +176,7 @@ const L = DOMAIN_LOGGER;
 
 /** The use-cases, each built from its ports (the order of `inject` is the constructor's). */
 const USE_CASES: Provider[] = [
+  construct(QuorumPriority, []),
   construct(AccountLedgers, [Ledgers, AccountRepository]),
   construct(StateChanges, [UnitOfWork, Clock, Metrics]),
   construct(SignerKeys, [AccountLedgers]),
@@ -192,6 +194,7 @@ const USE_CASES: Provider[] = [
     S,
     L,
     PolicyRepository,
+    QuorumPriority,
   ]),
   construct(SettleSubmission, [
     ProposalRepository,
@@ -228,7 +231,7 @@ const USE_CASES: Provider[] = [
     Clock,
     L,
   ]),
-  construct(PayloadSignals, [ResolvePayload, PayloadWatches, L, ResolveEnrolment]),
+  construct(PayloadSignals, [ResolvePayload, PayloadWatches, L, ResolveEnrolment, QuorumPriority]),
   construct(PollPayloads, [ProposalRepository, PayloadSignals, Clock, S, L]),
   construct(DispatchSignRequest, [
     ProposalRepository,

@@ -6,6 +6,7 @@ export * from './records';
 export * from './settings';
 export * from './shared/account-ledgers';
 export * from './shared/group-commit';
+export * from './shared/quorum-priority';
 export * from './proposal-rules';
 export * from './ports/ledger.port';
 export * from './ports/xaman.port';

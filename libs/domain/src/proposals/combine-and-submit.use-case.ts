@@ -11,6 +11,7 @@ import { ProposalRecord } from '../records';
 import { CoordinatorSettings } from '../settings';
 import { Actor, WORKER_ACTOR } from '../shared/actor';
 import { Clock } from '../shared/clock';
+import { QuorumPriority } from '../shared/quorum-priority';
 import { DomainLogger } from '../shared/logger';
 import { StateChanges } from '../state/state-changes';
 import { submitVerdict } from '../proposal-rules';
@@ -64,6 +65,8 @@ export class CombineAndSubmit {
     private readonly settings: CoordinatorSettings,
     private readonly log: DomainLogger,
     private readonly policies: PolicyRepository,
+    /** While a combine runs, this process starts no new payload resolution. */
+    private readonly priority: QuorumPriority = new QuorumPriority(),
   ) {}
 
   /** Claims the quorum if the stored signatures reach it, then combines and submits. */
@@ -83,7 +86,11 @@ export class CombineAndSubmit {
    * The winner's work; also resumed by the worker when a winner died before storing the blob.
    * `claimed`: the proposal as the claim left it (the acceptance returns it), so it is not read again.
    */
-  async combineClaimed(proposalId: string, actor: Actor, claimed?: ProposalRecord): Promise<void> {
+  combineClaimed(proposalId: string, actor: Actor, claimed?: ProposalRecord): Promise<void> {
+    return this.priority.during(() => this.combineAndSubmit(proposalId, actor, claimed));
+  }
+
+  private async combineAndSubmit(proposalId: string, actor: Actor, claimed?: ProposalRecord): Promise<void> {
     const proposal = claimed ?? (await this.proposals.find(proposalId));
     if (!proposal || proposal.state !== 'quorum_reached' || proposal.combinedBlob) return;
     const list = signerListOf(proposal.signerListSnapshot);

@@ -13,6 +13,7 @@ import { ProposalRecord } from '../records';
 import { XamanApiError } from '../ports/xaman.port';
 import { silentLogger } from '../shared/logger';
 import { PayloadSignals } from './payload-signals';
+import { QuorumPriority } from '../shared/quorum-priority';
 import { PayloadWatches } from './payload-watches';
 import { ResolvePayload } from './resolve-payload.use-case';
 
@@ -159,7 +160,7 @@ describe('PayloadSignals', () => {
       },
     } as unknown as ResolvePayload;
     const watches = { onEvent: () => undefined } as unknown as PayloadWatches;
-    const signals = new PayloadSignals(resolve, watches, silentLogger, null, 3);
+    const signals = new PayloadSignals(resolve, watches, silentLogger, null, new QuorumPriority(), 3);
     const uuids = Array.from({ length: 10 }, (_, i) => `payload-${i}`);
     const outcomes = Promise.all(uuids.map((uuid) => signals.signal(uuid, 'webhook')));
     await settle();
@@ -173,5 +174,64 @@ describe('PayloadSignals', () => {
     expect(started).toEqual(uuids);
     expect(most).toBe(3);
     expect(signals.load).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it('starts no waiting resolution while a combine of this process runs: quorums first', async () => {
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const resolve = {
+      execute: async (uuid: string) => {
+        started.push(uuid);
+        await new Promise<void>((open) => gates.set(uuid, open));
+        return 'signed' as const;
+      },
+    } as unknown as ResolvePayload;
+    const watches = { onEvent: () => undefined } as unknown as PayloadWatches;
+    const priority = new QuorumPriority(60_000);
+    const signals = new PayloadSignals(resolve, watches, silentLogger, null, priority, 2);
+    const outcomes = Promise.all(['a', 'b', 'c', 'd'].map((uuid) => signals.signal(uuid, 'webhook')));
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+
+    let endCombine!: () => void;
+    const combine = priority.during(() => new Promise<void>((end) => (endCombine = end)));
+    gates.get('a')!();
+    gates.get('b')!();
+    await settle();
+    // Both turns are free, but the combine holds them: the waiting ones stay waiting.
+    expect(started).toEqual(['a', 'b']);
+    expect(signals.load).toEqual({ active: 0, waiting: 2 });
+
+    endCombine();
+    await combine;
+    await settle();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    gates.get('c')!();
+    gates.get('d')!();
+    expect(await outcomes).toEqual(['signed', 'signed', 'signed', 'signed']);
+  });
+
+  it('holds ingest back for maxHoldMs at most: a combine stuck on the ledger does not stop it', async () => {
+    const started: string[] = [];
+    const resolve = {
+      execute: async (uuid: string) => {
+        started.push(uuid);
+        return 'signed' as const;
+      },
+    } as unknown as ResolvePayload;
+    const watches = { onEvent: () => undefined } as unknown as PayloadWatches;
+    const priority = new QuorumPriority(30);
+    const signals = new PayloadSignals(resolve, watches, silentLogger, null, priority, 2);
+    let endCombine!: () => void;
+    const stuck = priority.during(() => new Promise<void>((end) => (endCombine = end)));
+    expect(priority.busy).toBe(true);
+    const outcome = signals.signal('late', 'webhook');
+    await settle();
+    expect(started).toEqual([]);
+    expect(await outcome).toBe('signed');
+    expect(started).toEqual(['late']);
+    expect(priority.busy).toBe(false);
+    endCombine();
+    await stuck;
   });
 });

@@ -1,6 +1,7 @@
 import type { ResolveEnrolment } from '../accounts/resolve-enrolment.use-case';
 import { Actor, XAMAN_ACTOR } from '../shared/actor';
 import { DomainLogger } from '../shared/logger';
+import { QuorumPriority } from '../shared/quorum-priority';
 import { PayloadEvent, PayloadWatches } from './payload-watches';
 import { PayloadSource, ResolveOutcome, ResolvePayload } from './resolve-payload.use-case';
 
@@ -15,7 +16,8 @@ const UNSETTLED: readonly ResolveOutcome[] = ['pending', 'opened'];
  * At most `concurrency` resolutions run at once in the process (the others wait their turn, in
  * arrival order): Xaman gets a bounded number of requests, and the resolution whose signature
  * completes a quorum, which combines and submits inside its turn, shares the event loop and the
- * database pool with a few others instead of hundreds.
+ * database pool with a few others instead of hundreds. While such a combine runs (`priority`), no
+ * waiting resolution starts.
  */
 export class PayloadSignals {
   private readonly inFlight = new Map<string, { run: Promise<ResolveOutcome>; again: boolean }>();
@@ -28,9 +30,11 @@ export class PayloadSignals {
     private readonly log: DomainLogger,
     /** Enrolment (SignIn) payloads: a payload no sign request knows may be one. */
     private readonly enrolments: ResolveEnrolment | null = null,
+    private readonly priority: QuorumPriority = new QuorumPriority(),
     private readonly concurrency = 16,
   ) {
     watches.onEvent((payloadUuid, event) => this.fromSocket(payloadUuid, event));
+    priority.onIdle(() => this.admit());
   }
 
   signal(payloadUuid: string, source: PayloadSource, actor: Actor = XAMAN_ACTOR): Promise<ResolveOutcome> {
@@ -67,14 +71,21 @@ export class PayloadSignals {
   }
 
   private async inTurn<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active < this.concurrency) this.active++;
-    else await new Promise<void>((takeTurn) => this.waiting.push(takeTurn)); // handed over, still counted
+    if (this.active < this.concurrency && !this.priority.busy && this.waiting.length === 0) this.active++;
+    else await new Promise<void>((takeTurn) => this.waiting.push(takeTurn)); // admitted: counted
     try {
       return await work();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+      this.active--;
+      this.admit();
+    }
+  }
+
+  /** Hands free turns to the longest waiting, unless a combine runs. */
+  private admit(): void {
+    while (this.active < this.concurrency && !this.priority.busy && this.waiting.length > 0) {
+      this.active++;
+      this.waiting.shift()!();
     }
   }
 
