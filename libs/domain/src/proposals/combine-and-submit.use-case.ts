@@ -97,18 +97,19 @@ export class CombineAndSubmit {
 
     // The reads the checks below need, side by side (a quorum waits on each round trip).
     const ledger = await this.ledgers.forAccount(proposal.accountId);
-    const [accountFacts, { signatures, facts }, requests, policy] = await Promise.all([
+    const [accountFacts, signatures, requests, policy] = await Promise.all([
       ledger.accountFacts(String(proposal.preparedTx.Account)),
-      this.proposals.signaturesOf(proposalId).then(async (signatures) => ({
-        signatures,
-        facts: await this.signerKeys.factsOf(
-          proposal.accountId,
-          signatures.map((s) => s.signerAddress),
-        ),
-      })),
+      this.proposals.signaturesOf(proposalId),
       this.proposals.requestsOf(proposalId),
       this.policies.current(proposal.accountId),
     ]);
+    // The signers' keys as of the ledger the account's facts came from (cached since their blobs
+    // were counted when that ledger is no newer).
+    const facts = await this.signerKeys.factsOf(
+      proposal.accountId,
+      signatures.map((s) => s.signerAddress),
+      accountFacts.ledgerIndex,
+    );
 
     // Rule 7: the signers must be in the CURRENT SignerList.
     const current = accountFacts.signerList;

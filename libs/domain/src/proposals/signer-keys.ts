@@ -18,11 +18,18 @@ export class SignerKeys {
 
   constructor(private readonly ledgers: AccountLedgers) {}
 
-  /** The signers' keys on the ledger of the network of `accountId`, the account they sign for. */
-  async factsOf(accountId: string, addresses: readonly string[]): Promise<Map<string, LiveSignerFacts>> {
+  /**
+   * The signers' keys on the ledger of the network of `accountId`, the account they sign for, as of
+   * the latest validated ledger (`validatedLedgerIndex`: its index when the caller just read it).
+   */
+  async factsOf(
+    accountId: string,
+    addresses: readonly string[],
+    validatedLedgerIndex?: number,
+  ): Promise<Map<string, LiveSignerFacts>> {
     const network = await this.ledgers.networkOf(accountId);
     const ledger = this.ledgers.forNetwork(network);
-    const validated = await ledger.validatedLedgerIndex();
+    const validated = validatedLedgerIndex ?? (await ledger.validatedLedgerIndex());
     const result = new Map<string, LiveSignerFacts>();
     await Promise.all(
       addresses.map(async (address) => {
