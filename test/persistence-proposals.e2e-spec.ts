@@ -253,6 +253,75 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
     });
   });
 
+  describe('UnitOfWork.patchProposalAudited (the combined blob and its audit entry, one statement)', () => {
+    const auditOf = async (id: string) =>
+      db.dataSource.query<
+        { action: string; actor_type: string; actor_id: string | null; details: unknown }[]
+      >(`SELECT action, actor_type, actor_id, details FROM audit_events WHERE entity_id = $1 ORDER BY id`, [
+        id,
+      ]);
+
+    it('writes the patch and its entry together for each of ten racing callers while the state allows it; neither once it moved on', async () => {
+      const id = await world.propose();
+      expect(await repos.proposals.transition(id, ['collecting'], 'quorum_reached', {})).toBe(true);
+      const entry = {
+        action: 'proposal.combined',
+        entityType: 'proposal',
+        entityId: id,
+        details: { hash: 'AB', signers: ['rA', 'rB'] },
+      };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          new TypeormUnitOfWork(wide).patchProposalAudited(
+            id,
+            ['quorum_reached'],
+            i === 0 ? COMBINED : { combinedHash: COMBINED.combinedHash },
+            { type: 'api_key', id: `key-${i}` },
+            entry,
+          ),
+        ),
+      );
+      // Each applies (the state still allows it), each with its own entry.
+      expect(count(results, true)).toBe(10);
+      expect(await auditOf(id)).toHaveLength(10);
+
+      expect(await repos.proposals.transition(id, ['quorum_reached'], 'submitted', {})).toBe(true);
+      const late = await new TypeormUnitOfWork(wide).patchProposalAudited(
+        id,
+        ['quorum_reached'],
+        { combinedBlob: 'FF' },
+        { type: 'worker', id: null },
+        entry,
+      );
+      expect(late).toBe(false);
+      expect((await repos.proposals.find(id))!.combinedBlob).toBe(COMBINED.combinedBlob);
+      const audit = await auditOf(id);
+      expect(audit).toHaveLength(10);
+      expect(audit[0]).toEqual({
+        action: 'proposal.combined',
+        actor_type: 'api_key',
+        actor_id: 'key-0',
+        details: { hash: 'AB', signers: ['rA', 'rB'] },
+      });
+    });
+
+    it('leaves the proposal untouched when the audit entry cannot be written', async () => {
+      const id = await world.propose();
+      expect(await repos.proposals.transition(id, ['collecting'], 'quorum_reached', {})).toBe(true);
+      const failing = new TypeormUnitOfWork(wide).patchProposalAudited(
+        id,
+        ['quorum_reached'],
+        COMBINED,
+        { type: 'worker', id: null },
+        // entity_type is NOT NULL: the INSERT fails, and the UPDATE of the same statement with it.
+        { action: 'proposal.combined', entityType: null as unknown as string, entityId: id },
+      );
+      await expect(failing).rejects.toThrow();
+      expect((await repos.proposals.find(id))!.combinedBlob).toBeNull();
+      expect(await auditOf(id)).toHaveLength(0);
+    });
+  });
+
   describe('claimRequestForDispatch', () => {
     it('the creator claims its new requests inside the initial lease; others wait for the lease to end', async () => {
       const id = await world.propose({}, at(60));

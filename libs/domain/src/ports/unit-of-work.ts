@@ -2,7 +2,7 @@ import { AccountRepository } from './account.repository';
 import { AccountSetupRepository } from './account-setup.repository';
 import { AuditEntry, AuditRepository } from './audit.repository';
 import { PolicyRepository } from './policy.repository';
-import { NewSignature, ProposalRepository } from './proposal.repository';
+import { NewSignature, ProposalPatch, ProposalRepository } from './proposal.repository';
 import { WebhookOutbox } from './webhook.repository';
 import { NewWebhookEvent } from '../webhooks/webhook-events';
 import { ProposalRecord, SignatureRequestRecord } from '../records';
@@ -38,6 +38,25 @@ export abstract class UnitOfWork {
    * This is the reference form, on the transactional repositories; an adapter may write many
    * concurrent acceptances in fewer statements (the hot path of signature ingest).
    */
+  /**
+   * Patches one proposal still in one of `states` and appends `entry` to the audit trail for it: both
+   * or neither. Returns whether the patch applied. (Reference form; an adapter may write both in one
+   * statement: it is on the path from a quorum to its submission.)
+   */
+  patchProposalAudited(
+    proposalId: string,
+    states: readonly ProposalState[],
+    patch: ProposalPatch,
+    actor: Actor,
+    entry: AuditEntry,
+  ): Promise<boolean> {
+    return this.run(async (tx) => {
+      if (!(await tx.proposals.patch(proposalId, states, patch))) return false;
+      await tx.audit.append(actor, entry);
+      return true;
+    });
+  }
+
   acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
     return this.run(async (tx) => {
       const { request, actor, from, patch, signature } = acceptance;

@@ -354,15 +354,11 @@ export class StateChanges {
     audit?: { action: string; details?: Record<string, unknown> },
   ): Promise<boolean> {
     if (!audit || !actor) return this.uow.run((tx) => tx.proposals.patch(proposalId, states, patch));
-    return this.uow.run(async (tx) => {
-      if (!(await tx.proposals.patch(proposalId, states, patch))) return false;
-      await tx.audit.append(actor, {
-        action: audit.action,
-        entityType: 'proposal',
-        entityId: proposalId,
-        details: audit.details,
-      });
-      return true;
+    return this.uow.patchProposalAudited(proposalId, states, patch, actor, {
+      action: audit.action,
+      entityType: 'proposal',
+      entityId: proposalId,
+      details: audit.details,
     });
   }
 }

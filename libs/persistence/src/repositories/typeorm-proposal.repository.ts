@@ -1,5 +1,7 @@
 import { Brackets, EntityManager, EntityTarget, In, IsNull, ObjectLiteral } from 'typeorm';
 import {
+  Actor,
+  AuditEntry,
   GroupCommit,
   InsertProposalResult,
   isLiveRequestState,
@@ -235,6 +237,44 @@ export class TypeormProposalRepository extends ProposalRepository {
       .returning('*')
       .execute();
     return (result.raw as Record<string, unknown>[]).map((row) => hydrate(this.manager, ProposalEntity, row));
+  }
+
+  /**
+   * `patch` and its audit entry in one statement (the UPDATE as a data-modifying CTE, the INSERT from
+   * its RETURNING): atomic without a transaction, one round trip instead of four.
+   */
+  async patchAudited(
+    id: string,
+    states: readonly ProposalState[],
+    patch: ProposalPatch,
+    actor: Actor,
+    entry: AuditEntry,
+  ): Promise<boolean> {
+    if (states.length === 0) return false;
+    const [update, parameters] = this.manager
+      .createQueryBuilder()
+      .update(ProposalEntity)
+      .set(columns<ProposalEntity>({ updatedAt: () => 'now()', ...patch }))
+      .where('id = :id AND state IN (:...states)', { id, states: [...states] })
+      .getQueryAndParameters();
+    const audit = [
+      actor.type,
+      actor.id ?? null,
+      actor.requestId ?? null,
+      entry.action,
+      entry.entityType,
+      entry.entityId,
+      JSON.stringify(entry.details ?? {}),
+    ];
+    const at = (i: number) => `$${parameters.length + i + 1}`;
+    const rows = await this.manager.query<{ entity_id: string }[]>(
+      `WITH patched AS (${update} RETURNING id)
+       INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
+       SELECT ${at(0)}, ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)}, ${at(6)}::jsonb FROM patched
+       RETURNING entity_id`,
+      [...parameters, ...audit],
+    );
+    return rows.length === 1;
   }
 
   async patch(id: string, states: readonly ProposalState[], patch: ProposalPatch): Promise<boolean> {

@@ -2,6 +2,7 @@ import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'type
 import {
   AuditEntry,
   NewWebhookEvent,
+  ProposalPatch,
   ProposalRecord,
   ProposalState,
   SignatureAcceptance,
@@ -61,6 +62,23 @@ export class TypeormUnitOfWork extends UnitOfWork {
    * requests and stores the signatures, one claims the quorums reached, one writes the audit trail,
    * then the outbox.
    */
+  /** One statement (`TypeormProposalRepository.patchAudited`). */
+  override patchProposalAudited(
+    proposalId: string,
+    states: readonly ProposalState[],
+    patch: ProposalPatch,
+    actor: Actor,
+    entry: AuditEntry,
+  ): Promise<boolean> {
+    return new TypeormProposalRepository(this.dataSource.manager).patchAudited(
+      proposalId,
+      states,
+      patch,
+      actor,
+      entry,
+    );
+  }
+
   override acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
     return this.acceptances.submit(acceptance);
   }
