@@ -251,7 +251,7 @@ export class TypeormProposalRepository extends ProposalRepository {
     entry: AuditEntry,
   ): Promise<boolean> {
     if (states.length === 0) return false;
-    const [update, parameters] = this.manager
+    const [update, parameters]: [string, unknown[]] = this.manager
       .createQueryBuilder()
       .update(ProposalEntity)
       .set(columns<ProposalEntity>({ updatedAt: () => 'now()', ...patch }))
