@@ -421,7 +421,7 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
   describe('due work', () => {
     /** A proposal in `state` whose requests are in `requestStates` with `next_attempt_at` values. */
     const proposalWith = async (
-      state: 'collecting' | 'quorum_reached' | 'cancelled',
+      state: 'collecting' | 'quorum_reached' | 'cancelled' | 'expired',
       requests: { state: 'queued' | 'created' | 'opened' | 'signed' | 'cancelled'; next: Date | null }[],
     ): Promise<string[]> => {
       const proposalId = await world.propose();
@@ -443,7 +443,7 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
       return ids;
     };
 
-    it('requestsToWithdraw: the live requests of proposals that left collecting, due at `now`, oldest first', async () => {
+    it('requestsToWithdraw: the live requests of proposals that left collecting (and quorum_reached), due at `now`, oldest first', async () => {
       const now = at(100);
       await proposalWith('collecting', [
         { state: 'queued', next: null },
@@ -455,14 +455,18 @@ describe('TypeormProposalRepository (real PostgreSQL)', () => {
         { state: 'created', next: null },
         { state: 'opened', next: at(101) },
       ]);
-      const [openedDue, signed, cancelled] = await proposalWith('quorum_reached', [
+      const [openedDue, signed, cancelled] = await proposalWith('expired', [
         { state: 'opened', next: at(100) },
         { state: 'signed', next: null },
         { state: 'cancelled', next: null },
       ]);
+      // A quorum being combined: its winner withdraws the other payloads, not the worker.
+      const [combining] = await proposalWith('quorum_reached', [{ state: 'opened', next: null }]);
       const found = await repos.proposals.requestsToWithdraw(now, 10);
       expect(found.map((r) => r.id)).toEqual([createdNoRetry, openedDue, queuedLeased]);
-      expect(found.map((r) => r.id)).not.toEqual(expect.arrayContaining([openedLater, signed, cancelled]));
+      expect(found.map((r) => r.id)).not.toEqual(
+        expect.arrayContaining([openedLater, signed, cancelled, combining]),
+      );
       expect(found[1]).toMatchObject({
         state: 'opened',
         nextAttemptAt: at(100),

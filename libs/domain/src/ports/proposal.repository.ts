@@ -190,7 +190,12 @@ export abstract class ProposalRepository {
     now: Date,
     limit: number,
   ): Promise<SignatureRequestRecord[]>;
-  /** Live requests of proposals that left `collecting`, whose next withdrawal attempt is due. */
+  /**
+   * Live requests of proposals that left `collecting`, whose next withdrawal attempt is due. Not those
+   * of a `quorum_reached` proposal: its combine's winner withdraws them, and the worker takes the
+   * ones left once the proposal moved on (submitted, time-locked, closed), so a payload is not
+   * cancelled twice at once.
+   */
   abstract requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]>;
   /**
    * Collecting proposals past their deadline or LastLedgerSequence. Inside a unit of work the rows are

@@ -380,7 +380,9 @@ export class InMemoryProposalRepository extends ProposalRepository {
   }
 
   async requestsToWithdraw(now: Date, limit: number): Promise<SignatureRequestRecord[]> {
-    const closed = new Set(this.proposals.filter((p) => p.state !== 'collecting').map((p) => p.id));
+    const closed = new Set(
+      this.proposals.filter((p) => p.state !== 'collecting' && p.state !== 'quorum_reached').map((p) => p.id),
+    );
     return this.requests
       .filter(
         (r) =>

@@ -568,7 +568,7 @@ export class TypeormProposalRepository extends ProposalRepository {
       `SELECT r.* FROM signature_requests r
        JOIN proposals p ON p.id = r.proposal_id
        WHERE r.state IN ${LIVE_REQUEST_STATES_SQL}
-         AND p.state <> 'collecting'
+         AND p.state NOT IN ('collecting', 'quorum_reached')
          AND (r.state = 'queued' OR r.next_attempt_at IS NULL OR r.next_attempt_at <= $1)
        ORDER BY r.next_attempt_at ASC NULLS FIRST, r.id
        LIMIT $2`,
