@@ -29,16 +29,6 @@ export abstract class UnitOfWork {
   abstract run<T>(work: (tx: TransactionalRepositories) => Promise<T>): Promise<T>;
 
   /**
-   * One verified signature, in one unit of work: its request moves to `signed` (from one of `from`),
-   * the signature is stored, the audit entries and events are written, and the proposal is claimed
-   * `collecting -> quorum_reached` when the stored weights now reach its quorum before its deadline
-   * (with `onQuorum`'s audit entries and events). Exactly one of the signatures that complete a
-   * quorum claims it, however many arrive at once: adapters serialise the check per proposal.
-   *
-   * This is the reference form, on the transactional repositories; an adapter may write many
-   * concurrent acceptances in fewer statements (the hot path of signature ingest).
-   */
-  /**
    * Patches one proposal still in one of `states` and appends `entry` to the audit trail for it: both
    * or neither. Returns whether the patch applied. (Reference form; an adapter may write both in one
    * statement: it is on the path from a quorum to its submission.)
@@ -57,6 +47,16 @@ export abstract class UnitOfWork {
     });
   }
 
+  /**
+   * One verified signature, in one unit of work: its request moves to `signed` (from one of `from`),
+   * the signature is stored, the audit entries and events are written, and the proposal is claimed
+   * `collecting -> quorum_reached` when the stored weights now reach its quorum before its deadline
+   * (with `onQuorum`'s audit entries and events). Exactly one of the signatures that complete a
+   * quorum claims it, however many arrive at once: adapters serialise the check per proposal.
+   *
+   * This is the reference form, on the transactional repositories; an adapter may write many
+   * concurrent acceptances in fewer statements (the hot path of signature ingest).
+   */
   acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
     return this.run(async (tx) => {
       const { request, actor, from, patch, signature } = acceptance;

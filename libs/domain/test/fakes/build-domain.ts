@@ -28,6 +28,7 @@ import { UploadSignature } from '../../src/proposals/upload-signature.use-case';
 import { SettleSubmission } from '../../src/proposals/settle-submission.use-case';
 import { WithdrawPayloads } from '../../src/proposals/withdraw-payloads.use-case';
 import { InvalidateOnLedger } from '../../src/proposals/invalidate-on-ledger.use-case';
+import { QuorumPriority } from '../../src/shared/quorum-priority';
 import { RenewProposal } from '../../src/proposals/renew-proposal.use-case';
 import { SendReminders } from '../../src/proposals/send-reminders.use-case';
 import { PolicyQueries } from '../../src/policies/policy.queries';
@@ -146,6 +147,8 @@ export function buildDomain(
   const signerKeys = new SignerKeys(ledgers);
   const withdrawal = new WithdrawPayloads(proposals, changes, xaman, watches, clock, settings, log);
   const closing = new CloseProposal(proposals, changes, withdrawal, ledgers, clock, log);
+  // One per process, shared by the combine and the payload signals (as the coordinator module wires it).
+  const priority = new QuorumPriority();
   const combining = new CombineAndSubmit(
     proposals,
     changes,
@@ -157,6 +160,7 @@ export function buildDomain(
     settings,
     log,
     policies,
+    priority,
   );
   const accountQueries = new AccountQueries(accounts);
   const refreshing = new RefreshAccount(accountQueries, uow, changes, ledgers, withdrawal, clock, log);
@@ -196,7 +200,7 @@ export function buildDomain(
     log,
   );
   const uploading = new UploadSignature(proposals, uow, blobs, xaman, watches, log);
-  const signals = new PayloadSignals(resolving, watches, log, resolvingEnrolment);
+  const signals = new PayloadSignals(resolving, watches, log, resolvingEnrolment, priority);
   const polling = new PollPayloads(proposals, signals, clock, settings, log);
   const dispatching = new DispatchSignRequest(
     proposals,

@@ -20,18 +20,11 @@ export class TypeormAuditRepository extends AuditRepository {
   /** Entries of several actors (a batch of changes made for different callers), in one INSERT, in order. */
   async appendByActors(rows: readonly { actor: Actor; entry: AuditEntry }[]): Promise<void> {
     if (rows.length === 0) return;
+    const values = rows.map((r) => auditRow(r.actor, r.entry));
     await this.manager.query(
-      `INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
+      `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
-      [
-        rows.map((r) => r.actor.type),
-        rows.map((r) => r.actor.id ?? null),
-        rows.map((r) => r.actor.requestId ?? null),
-        rows.map((r) => r.entry.action),
-        rows.map((r) => r.entry.entityType),
-        rows.map((r) => r.entry.entityId),
-        rows.map((r) => JSON.stringify(r.entry.details ?? {})),
-      ],
+      AUDIT_COLUMNS.map((_, column) => values.map((row) => row[column])),
     );
   }
 
@@ -51,4 +44,28 @@ export class TypeormAuditRepository extends AuditRepository {
     }
     return query.getMany();
   }
+}
+
+/** The columns an audit entry fills, in the order of `auditRow`. */
+export const AUDIT_COLUMNS = [
+  'actor_type',
+  'actor_id',
+  'request_id',
+  'action',
+  'entity_type',
+  'entity_id',
+  'details',
+] as const;
+
+/** An audit entry's values, in the order of `AUDIT_COLUMNS` (`details` as JSON text). */
+export function auditRow(actor: Actor, entry: AuditEntry): unknown[] {
+  return [
+    actor.type,
+    actor.id ?? null,
+    actor.requestId ?? null,
+    entry.action,
+    entry.entityType,
+    entry.entityId,
+    JSON.stringify(entry.details ?? {}),
+  ];
 }

@@ -23,6 +23,7 @@ import {
 } from '../domain-contracts';
 import { ProposalEntity, SignatureEntity, SignatureRequestEntity } from '../entities';
 import { appliedOnce, atomically, columns, hydrate, returningRows } from './typeorm-support';
+import { AUDIT_COLUMNS, auditRow } from './typeorm-audit.repository';
 
 /** Live requests: a payload that may still be resolved, or is about to be sent. */
 const LIVE_REQUEST_STATES_SQL = `('queued', 'created', 'opened')`;
@@ -257,19 +258,11 @@ export class TypeormProposalRepository extends ProposalRepository {
       .set(columns<ProposalEntity>({ updatedAt: () => 'now()', ...patch }))
       .where('id = :id AND state IN (:...states)', { id, states: [...states] })
       .getQueryAndParameters();
-    const audit = [
-      actor.type,
-      actor.id ?? null,
-      actor.requestId ?? null,
-      entry.action,
-      entry.entityType,
-      entry.entityId,
-      JSON.stringify(entry.details ?? {}),
-    ];
+    const audit = auditRow(actor, entry);
     const at = (i: number) => `$${parameters.length + i + 1}`;
     const rows = await this.manager.query<{ entity_id: string }[]>(
       `WITH patched AS (${update} RETURNING id)
-       INSERT INTO audit_events (actor_type, actor_id, request_id, action, entity_type, entity_id, details)
+       INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
        SELECT ${at(0)}, ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, ${at(5)}, ${at(6)}::jsonb FROM patched
        RETURNING entity_id`,
       [...parameters, ...audit],

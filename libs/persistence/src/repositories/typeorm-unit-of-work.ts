@@ -55,13 +55,6 @@ export class TypeormUnitOfWork extends UnitOfWork {
     return this.transaction((manager) => work(typeormRepositories(manager)));
   }
 
-  /**
-   * The reference semantics (see the port), for every acceptance that arrives while earlier ones are
-   * being written, in one transaction: the proposals are locked in id order (so the quorum check
-   * sees every committed signature, and two batches cannot deadlock), one statement moves the
-   * requests and stores the signatures, one claims the quorums reached, one writes the audit trail,
-   * then the outbox.
-   */
   /** One statement (`TypeormProposalRepository.patchAudited`). */
   override patchProposalAudited(
     proposalId: string,
@@ -79,6 +72,13 @@ export class TypeormUnitOfWork extends UnitOfWork {
     );
   }
 
+  /**
+   * The reference semantics (see the port), for every acceptance that arrives while earlier ones are
+   * being written, in one transaction: the proposals are locked in id order (so the quorum check
+   * sees every committed signature, and two batches cannot deadlock), one statement moves the
+   * requests and stores the signatures, one claims the quorums reached, one writes the audit trail,
+   * then the outbox.
+   */
   override acceptSignature(acceptance: SignatureAcceptance): Promise<SignatureAcceptanceOutcome> {
     return this.acceptances.submit(acceptance);
   }

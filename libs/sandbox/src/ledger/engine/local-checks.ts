@@ -18,7 +18,8 @@ const ed25519Keys = new Map<string, KeyObject>();
  * rippled's ed25519 check (`verify` in PublicKey.cpp): a 64-byte signature whose S is canonical,
  * then RFC 8032 verification of the message itself, here by OpenSSL. ripple-keypairs' pure-JS check
  * gives the same verdicts (the spec compares them) at about 40 times the CPU, which on a shared
- * machine held up every answer of this server behind a submitted 8-signature blob.
+ * machine held up every answer of this server behind a submitted 8-signature blob. Written apart from
+ * libs/multisign's ed25519 backend on purpose: the sandbox is the service's independent oracle.
  */
 export function verifyEd25519(messageHex: string, sigHex: string, pubHex: string): boolean {
   if (!/^[0-9a-fA-F]{128}$/.test(sigHex) || !/^[eE][dD][0-9a-fA-F]{64}$/.test(pubHex)) return false;
